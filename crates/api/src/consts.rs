@@ -1,0 +1,1 @@
+//! Every condition type, reason, annotation, label and finalizer string Flux uses.

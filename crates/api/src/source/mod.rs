@@ -1,0 +1,3 @@
+//! `source.toolkit.fluxcd.io`: the sources that publish artifacts.
+
+pub mod v1;
