@@ -11,6 +11,7 @@
 
 pub mod consts;
 pub mod crds;
+pub mod documents;
 pub mod duration;
 pub mod fingerprint;
 pub mod helm;

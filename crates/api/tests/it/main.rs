@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! Integration tests of ferroflux-api.
 //!
 //! - `crds`: the generated CRDs equal Flux's released ones field for field, and the
