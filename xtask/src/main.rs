@@ -4,6 +4,8 @@
 //!   `crds --check` fails when the committed files differ.
 //! - `crds --fingerprint FILE` prints the field-for-field fingerprint of a CRD file (used to
 //!   record Flux's released CRDs under crates/api/testdata/flux/).
+//! - `samples [DIR]` reads every YAML file under DIR (default config/samples) into the
+//!   ferroflux API types and reports each Flux object and whether it round-trips losslessly.
 
 use std::path::{Path, PathBuf};
 
@@ -29,6 +31,11 @@ enum Command {
         #[arg(long, value_name = "FILE", conflicts_with = "check")]
         fingerprint: Option<PathBuf>,
     },
+    /// Read Flux YAML into the API types and check each object round-trips.
+    Samples {
+        /// Directory to read (default: config/samples).
+        dir: Option<PathBuf>,
+    },
 }
 
 fn main() -> Result<()> {
@@ -45,7 +52,60 @@ fn main() -> Result<()> {
             Ok(())
         }
         Command::Crds { check, .. } => crds(&workspace_root().join("config/crd/bases"), check),
+        Command::Samples { dir } => {
+            samples(&dir.unwrap_or_else(|| workspace_root().join("config/samples")))
+        }
     }
+}
+
+fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    let mut entries = std::fs::read_dir(dir)
+        .with_context(|| format!("reading {}", dir.display()))?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<Vec<_>, _>>()?;
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            yaml_files(&path, out)?;
+        } else if path
+            .extension()
+            .is_some_and(|e| e == "yaml" || e == "yml")
+        {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn samples(dir: &Path) -> Result<()> {
+    use ferroflux_api::documents::{lost_fields, parse_all, Document};
+    let mut files = Vec::new();
+    yaml_files(dir, &mut files)?;
+    let mut failures = 0;
+    for file in files {
+        let text = std::fs::read_to_string(&file)?;
+        let docs = parse_all(&text).with_context(|| format!("reading {}", file.display()))?;
+        for (original, doc) in docs {
+            let name = original["metadata"]["name"].as_str().unwrap_or("?");
+            let namespace = original["metadata"]["namespace"].as_str().unwrap_or("");
+            let rel = file.strip_prefix(dir).unwrap_or(&file).display();
+            if matches!(doc, Document::Other(_)) {
+                println!("  {rel}: {} {namespace}/{name} (not a ferroflux kind)", doc.type_name());
+                continue;
+            }
+            let lost = lost_fields(&original, &doc.to_value());
+            if lost.is_empty() {
+                println!("✔ {rel}: {} {namespace}/{name} round-trips", doc.type_name());
+            } else {
+                failures += 1;
+                println!("✗ {rel}: {} {namespace}/{name} loses {lost:?}", doc.type_name());
+            }
+        }
+    }
+    if failures > 0 {
+        bail!("{failures} object(s) did not round-trip");
+    }
+    Ok(())
 }
 
 fn workspace_root() -> PathBuf {

@@ -73,15 +73,10 @@ pub use status::{HelmReleaseStatus, ReleaseAction, ResourceInventory, ResourceRe
 pub const GROUP: &str = "helm.toolkit.fluxcd.io";
 pub const VERSION: &str = "v2";
 pub const HELM_RELEASE_KIND: &str = "HelmRelease";
-/// The finalizer the controller puts on every HelmRelease it handles.
-pub const HELM_RELEASE_FINALIZER: &str = "finalizers.fluxcd.io";
+pub use crate::consts::finalizers::FLUX as HELM_RELEASE_FINALIZER;
 /// Helm release versions kept in storage when `spec.maxHistory` is unset.
 pub const DEFAULT_MAX_HISTORY: i64 = 5;
-/// Annotation requesting a one-off release even without changes; honoured when its value
-/// equals `reconcile.fluxcd.io/requestedAt`.
-pub const FORCE_REQUEST_ANNOTATION: &str = "reconcile.fluxcd.io/forceAt";
-/// Annotation requesting a reset of the failure counters; honoured when its value equals
-/// `reconcile.fluxcd.io/requestedAt`.
-pub const RESET_REQUEST_ANNOTATION: &str = "reconcile.fluxcd.io/resetAt";
+pub use crate::consts::annotations::FORCE_REQUEST as FORCE_REQUEST_ANNOTATION;
+pub use crate::consts::annotations::RESET_REQUEST as RESET_REQUEST_ANNOTATION;
 
 crate::impl_object_with_conditions!(HelmRelease);

@@ -9,7 +9,7 @@ use super::{FORCE_REQUEST_ANNOTATION, RESET_REQUEST_ANNOTATION};
 use crate::meta::NamespacedObjectReference;
 
 /// The annotation whose value requests a reconciliation.
-const RECONCILE_REQUEST_ANNOTATION: &str = "reconcile.fluxcd.io/requestedAt";
+use crate::consts::annotations::RECONCILE_REQUEST as RECONCILE_REQUEST_ANNOTATION;
 
 impl HelmRelease {
     fn name(&self) -> &str {
