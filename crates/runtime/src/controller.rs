@@ -235,8 +235,10 @@ mod tests {
 
     #[test]
     fn sharding_selector_reaches_the_watcher() {
-        let mut flags = ControllerFlags::default();
-        flags.watch_label_selector = "sharding.fluxcd.io/key in (shard1)".into();
+        let mut flags = ControllerFlags {
+            watch_label_selector: "sharding.fluxcd.io/key in (shard1)".into(),
+            ..Default::default()
+        };
         let config = watcher_config(&flags).unwrap();
         assert_eq!(
             config.label_selector.as_deref(),

@@ -205,7 +205,7 @@ mod tests {
             ("True", "stored artifact for digest")
         );
         assert_eq!(row(&repo(None)).ready, "Unknown");
-        let text = render(&[r.clone()], true, false);
+        let text = render(std::slice::from_ref(&r), true, false);
         assert_eq!(
             text,
             "NAMESPACE     NAME      REVISION           SUSPENDED   READY   MESSAGE\n\
