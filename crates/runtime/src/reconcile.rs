@@ -30,8 +30,14 @@ pub enum ErrorKind {
     Generic,
 }
 
-/// An error a reconcile step returns: it knows its Flux reason and how it is handled.
+/// An error a reconcile step returns: it knows its condition, its Flux reason and how it is
+/// handled, so call sites just use `?`.
 pub trait ReconcileError: std::error::Error {
+    /// The negative-polarity condition this failure sets to True (e.g. `FetchFailed`), if
+    /// any; [`finish`] sets it so the Ready summary reports the failure.
+    fn condition(&self) -> Option<&str> {
+        None
+    }
     /// The condition reason recorded for this error.
     fn reason(&self) -> &str;
     /// How the error is handled.
@@ -99,6 +105,11 @@ where
                 reconciling.message,
             ),
         );
+    }
+    if let Err(e) = outcome {
+        if let Some(condition) = e.condition() {
+            conditions::mark_true(obj, condition, e.reason(), e.message());
+        }
     }
     let generation = obj.meta().generation.unwrap_or_default();
     let next = match outcome {
@@ -179,6 +190,9 @@ mod tests {
     }
 
     impl ReconcileError for TestError {
+        fn condition(&self) -> Option<&str> {
+            (self.kind == ErrorKind::Generic).then_some("FetchFailed")
+        }
         fn reason(&self) -> &str {
             "TestFailed"
         }
@@ -248,7 +262,11 @@ mod tests {
             -1,
             "not final: generation not observed"
         );
-        assert_eq!(get(&obj, "Ready").unwrap().status, ConditionStatus::False);
+        let ready = get(&obj, "Ready").unwrap();
+        assert_eq!(ready.status, ConditionStatus::False);
+        // The error's own condition carries the failure into Ready.
+        assert_eq!(get(&obj, "FetchFailed").unwrap().reason, "TestFailed");
+        assert_eq!(ready.message, "failed to pull: connection refused");
     }
 
     #[test]

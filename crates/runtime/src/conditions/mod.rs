@@ -5,6 +5,7 @@
 //! and keeps conditions sorted as kubectl users expect: Stalled, Reconciling, Ready first,
 //! then the rest by newest generation and type.
 
+pub mod check;
 pub mod summary;
 
 use ferroflux_api::consts::meta::conditions::{READY, RECONCILING, STALLED};
