@@ -67,10 +67,7 @@ fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     for path in entries {
         if path.is_dir() {
             yaml_files(&path, out)?;
-        } else if path
-            .extension()
-            .is_some_and(|e| e == "yaml" || e == "yml")
-        {
+        } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
             out.push(path);
         }
     }
@@ -90,15 +87,24 @@ fn samples(dir: &Path) -> Result<()> {
             let namespace = original["metadata"]["namespace"].as_str().unwrap_or("");
             let rel = file.strip_prefix(dir).unwrap_or(&file).display();
             if matches!(doc, Document::Other(_)) {
-                println!("  {rel}: {} {namespace}/{name} (not a ferroflux kind)", doc.type_name());
+                println!(
+                    "  {rel}: {} {namespace}/{name} (not a ferroflux kind)",
+                    doc.type_name()
+                );
                 continue;
             }
             let lost = lost_fields(&original, &doc.to_value());
             if lost.is_empty() {
-                println!("✔ {rel}: {} {namespace}/{name} round-trips", doc.type_name());
+                println!(
+                    "✔ {rel}: {} {namespace}/{name} round-trips",
+                    doc.type_name()
+                );
             } else {
                 failures += 1;
-                println!("✗ {rel}: {} {namespace}/{name} loses {lost:?}", doc.type_name());
+                println!(
+                    "✗ {rel}: {} {namespace}/{name} loses {lost:?}",
+                    doc.type_name()
+                );
             }
         }
     }
