@@ -306,6 +306,26 @@ impl Tree {
     }
 }
 
+/// Whether the symlink at `rel` with `target` points above the root (or is absolute),
+/// judged from the text alone, without following other links.
+fn escapes_lexically(rel: &Path, target: &Path) -> bool {
+    let mut depth = rel.parent().map_or(0, |p| p.iter().count()) as i64;
+    for component in target.components() {
+        match component {
+            Component::RootDir | Component::Prefix(_) => return true,
+            Component::ParentDir => {
+                depth -= 1;
+                if depth < 0 {
+                    return true;
+                }
+            }
+            Component::Normal(_) => depth += 1,
+            Component::CurDir => {}
+        }
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use std::fs;
@@ -453,24 +473,4 @@ mod tests {
         names.sort();
         assert_eq!(names, ["file", "out"], "no staging directory left");
     }
-}
-
-/// Whether the symlink at `rel` with `target` points above the root (or is absolute),
-/// judged from the text alone, without following other links.
-fn escapes_lexically(rel: &Path, target: &Path) -> bool {
-    let mut depth = rel.parent().map_or(0, |p| p.iter().count()) as i64;
-    for component in target.components() {
-        match component {
-            Component::RootDir | Component::Prefix(_) => return true,
-            Component::ParentDir => {
-                depth -= 1;
-                if depth < 0 {
-                    return true;
-                }
-            }
-            Component::Normal(_) => depth += 1,
-            Component::CurDir => {}
-        }
-    }
-    false
 }
