@@ -8,9 +8,10 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::duration::{self, DurationError};
+pub use crate::meta::{CommonMetadata, IgnoreRule, ResourceInventory, ResourceRef};
 use crate::meta::{
     Condition, CustomHealthCheck, DependencyReference, Image, KubeConfigReference,
-    LocalObjectReference, NamespacedObjectKindReference, Patch, Selector, Snapshot,
+    LocalObjectReference, NamespacedObjectKindReference, Patch, Snapshot,
 };
 use crate::schema::DURATION_PATTERN;
 
@@ -154,31 +155,12 @@ impl KustomizationSpec {
     }
 }
 
-/// Labels and annotations for every applied object.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-pub struct CommonMetadata {
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub annotations: BTreeMap<String, String>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub labels: BTreeMap<String, String>,
-}
-
 /// Build metadata options.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub enum BuildMetadataOption {
     OriginAnnotations,
     TransformerAnnotations,
-}
-
-/// Fields to leave alone on the selected objects.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-pub struct IgnoreRule {
-    /// JSON pointers to the ignored fields.
-    pub paths: Vec<String>,
-    /// The objects the rule applies to; all when unset.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<Selector>,
 }
 
 /// Secret decryption settings.
@@ -328,24 +310,6 @@ pub struct KustomizationStatus {
     /// Recent reconciliations, newest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub history: Vec<Snapshot>,
-}
-
-/// The applied objects, as Flux records them.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-pub struct ResourceInventory {
-    pub entries: Vec<ResourceRef>,
-}
-
-/// One applied object: `<namespace>_<name>_<group>_<kind>` and its API version.
-#[derive(
-    Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
-)]
-pub struct ResourceRef {
-    /// The object id, in Flux's `ns_name_group_kind` form.
-    pub id: String,
-    /// The object's API version.
-    #[serde(rename = "v")]
-    pub version: String,
 }
 
 crate::impl_object_with_conditions!(Kustomization);

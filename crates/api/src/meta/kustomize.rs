@@ -1,6 +1,8 @@
 //! Kustomize-related API types shared by Kustomization and HelmRelease post-renderers
 //! (`github.com/fluxcd/pkg/apis/kustomize`).
 
+use std::collections::BTreeMap;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -75,4 +77,25 @@ pub struct CustomHealthCheck {
     /// True when the resource has failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed: Option<String>,
+}
+
+/// Labels and annotations added to every applied object.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct CommonMetadata {
+    /// Annotations added to each object.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub annotations: BTreeMap<String, String>,
+    /// Labels added to each object.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub labels: BTreeMap<String, String>,
+}
+
+/// Fields left alone (not applied, not drift-checked) on the selected objects.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct IgnoreRule {
+    /// JSON pointers (RFC 6901) to the ignored fields.
+    pub paths: Vec<String>,
+    /// The objects the rule applies to; every object when unset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<Selector>,
 }

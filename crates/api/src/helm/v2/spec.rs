@@ -1,6 +1,5 @@
 //! The HelmRelease kind, its spec, the chart template and the source references.
 
-use std::collections::BTreeMap;
 use std::sync::LazyLock;
 use std::time::Duration;
 
@@ -14,9 +13,9 @@ use super::chart::{CrossNamespaceSourceReference, HelmChartTemplate};
 use super::status::HelmReleaseStatus;
 use super::DEFAULT_MAX_HISTORY;
 use crate::duration::{self, DurationError};
+pub use crate::meta::{CommonMetadata, IgnoreRule};
 use crate::meta::{
-    CustomHealthCheck, DependencyReference, Image, KubeConfigReference, Patch, Selector,
-    ValuesReference,
+    CustomHealthCheck, DependencyReference, Image, KubeConfigReference, Patch, ValuesReference,
 };
 use crate::schema::DURATION_PATTERN;
 
@@ -222,17 +221,6 @@ impl HelmReleaseSpec {
     }
 }
 
-/// Labels and annotations for every released object.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-pub struct CommonMetadata {
-    /// Annotations added to each object.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub annotations: BTreeMap<String, String>,
-    /// Labels added to each object.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub labels: BTreeMap<String, String>,
-}
-
 /// A post-renderer of the rendered manifests.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PostRenderer {
@@ -299,16 +287,6 @@ impl DriftDetection {
     pub fn must_detect_changes(&self) -> bool {
         self.mode() != DriftDetectionMode::Disabled
     }
-}
-
-/// Fields left out of drift detection on the selected objects.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-pub struct IgnoreRule {
-    /// JSON pointers (RFC 6901) to the ignored fields.
-    pub paths: Vec<String>,
-    /// The objects the rule applies to; every released object when unset.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<Selector>,
 }
 
 string_enum! {

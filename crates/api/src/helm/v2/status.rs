@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::snapshot::Snapshots;
 use crate::meta::Condition;
+pub use crate::meta::{ResourceInventory, ResourceRef};
 
 string_enum! {
     /// A Helm action the controller performs on a release.
@@ -131,24 +132,6 @@ impl HelmReleaseStatus {
     pub fn helm_chart(&self) -> Option<(&str, &str)> {
         self.helm_chart.as_deref()?.split_once('/')
     }
-}
-
-/// The objects applied by a release.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-pub struct ResourceInventory {
-    pub entries: Vec<ResourceRef>,
-}
-
-/// One applied object: `<namespace>_<name>_<group>_<kind>` and its API version.
-#[derive(
-    Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
-)]
-pub struct ResourceRef {
-    /// The object id, in Flux's `ns_name_group_kind` form.
-    pub id: String,
-    /// The object's API version.
-    #[serde(rename = "v")]
-    pub version: String,
 }
 
 #[cfg(test)]
