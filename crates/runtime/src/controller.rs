@@ -4,7 +4,6 @@
 
 use std::fmt::Debug;
 use std::future::Future;
-use std::hash::Hash;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -115,7 +114,6 @@ impl ControllerRuntime {
         E: std::error::Error + Send + Sync + 'static,
         F: Fn(Arc<K>, Arc<C>) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<Next, E>> + Send + 'static,
-        K: Hash + Eq,
     {
         let config = watcher_config(&self.flags)?;
         let api: Api<K> = watched_api(self.client.clone(), &self.flags);
@@ -248,6 +246,92 @@ mod tests {
         assert!(watcher_config(&flags).is_err());
         flags.watch_label_selector.clear();
         assert_eq!(watcher_config(&flags).unwrap().label_selector, None);
+    }
+
+    #[tokio::test]
+    async fn run_lists_with_the_shard_selector_and_reconciles() {
+        use ferroflux_api::source::v1::OCIRepository;
+        use http::{Request, Response};
+        use kube::client::Body;
+
+        let (service, mut handle) = tower_test::mock::pair::<Request<Body>, Response<Body>>();
+        let client = kube::Client::new(service, "default");
+        let flags = ControllerFlags {
+            watch_label_selector: "sharding.fluxcd.io/key in (shard1)".into(),
+            concurrent: 2,
+            ..Default::default()
+        };
+        let metrics = Metrics::new("ocirepository");
+        let readiness = Readiness::default();
+        let runtime = ControllerRuntime {
+            client,
+            flags,
+            name: "ocirepository".into(),
+            lease_name: "source-controller-leader-election".into(),
+            metrics: metrics.clone(),
+            readiness: readiness.clone(),
+        };
+        let server = tokio::spawn(async move {
+            let (request, send) = handle.next_request().await.expect("list request");
+            let uri = request.uri().to_string();
+            assert!(
+                uri.starts_with("/apis/source.toolkit.fluxcd.io/v1/ocirepositories?"),
+                "{uri}"
+            );
+            assert!(
+                uri.contains("labelSelector=sharding.fluxcd.io%2Fkey+in+%28shard1%29"),
+                "{uri}"
+            );
+            let mut obj = crate::conditions::tests::repo(1);
+            obj.metadata.resource_version = Some("5".into());
+            let list = serde_json::json!({"apiVersion": "source.toolkit.fluxcd.io/v1",
+                "kind": "OCIRepositoryList", "metadata": {"resourceVersion": "5"}, "items": [obj]});
+            send.send_response(
+                Response::builder()
+                    .body(Body::from(serde_json::to_vec(&list).unwrap()))
+                    .unwrap(),
+            );
+            // Hold the watch and any later request open until the test ends.
+            let mut held = Vec::new();
+            while let Some((_, send)) = handle.next_request().await {
+                held.push(send);
+            }
+        });
+        let (seen_tx, mut seen_rx) = tokio::sync::mpsc::unbounded_channel::<String>();
+        let (stop_tx, stop_rx) = watch::channel(false);
+        let run =
+            tokio::spawn(
+                runtime.run(
+                    Arc::new(seen_tx),
+                    |obj: Arc<OCIRepository>,
+                     seen: Arc<tokio::sync::mpsc::UnboundedSender<String>>| async move {
+                        let _ = seen.send(obj.name_any());
+                        Ok::<_, std::io::Error>(Next::RequeueAfter(Duration::from_secs(600)))
+                    },
+                    stop_rx,
+                ),
+            );
+        let name = tokio::time::timeout(Duration::from_secs(10), seen_rx.recv())
+            .await
+            .unwrap();
+        assert_eq!(name.as_deref(), Some("podinfo"));
+        assert!(readiness.is_ready());
+        stop_tx.send_replace(true);
+        tokio::time::timeout(Duration::from_secs(10), run)
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
+        assert!(!readiness.is_ready());
+        let text = metrics.encode();
+        assert!(
+            text.contains("controller_runtime_reconcile_total{controller=\"ocirepository\",result=\"requeue_after\"} 1"),
+            "{text}"
+        );
+        assert!(text.contains(
+            "controller_runtime_max_concurrent_reconciles{controller=\"ocirepository\"} 2"
+        ));
+        server.abort();
     }
 
     #[test]
