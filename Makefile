@@ -11,7 +11,7 @@ check:
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --locked -- -D warnings
 	cargo xtask crds --check
-	cargo test --workspace --locked
+	bash scripts/cargo-test-summary.sh --workspace --locked
 
 ## make demo: local mode (see README: today it prints what exists)
 demo:
