@@ -1,0 +1,158 @@
+//! The real kubectl against kube-sim.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use crate::support::start;
+
+/// kubectl, or None (with a message) outside CI when it is missing; in CI a missing
+/// kubectl fails the test.
+fn kubectl() -> Option<PathBuf> {
+    let found = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|p| p.join("kubectl"))
+            .find(|p| p.is_file())
+    });
+    if found.is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "kubectl is required in CI"
+        );
+        eprintln!("SKIPPED: kubectl not found on PATH");
+    }
+    found
+}
+
+struct Kubectl {
+    bin: PathBuf,
+    kubeconfig: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Kubectl {
+    fn run(&self, args: &[&str]) -> (bool, String, String) {
+        let out = Command::new(&self.bin)
+            .args(args)
+            .env("KUBECONFIG", &self.kubeconfig)
+            .env("HOME", self._dir.path())
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let (ok, out, err) = self.run(args);
+        assert!(ok, "kubectl {args:?} failed: {err}");
+        out
+    }
+
+    fn file(&self, name: &str, text: &str) -> String {
+        let path = self._dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.display().to_string()
+    }
+}
+
+async fn setup() -> Option<(kube_sim::KubeSim, Kubectl)> {
+    let bin = kubectl()?;
+    let sim = start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = dir.path().join("kubeconfig");
+    sim.write_kubeconfig(&kubeconfig).unwrap();
+    Some((
+        sim,
+        Kubectl {
+            bin,
+            kubeconfig,
+            _dir: dir,
+        },
+    ))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn apply_get_label_delete() {
+    let Some((_sim, k)) = setup().await else {
+        return;
+    };
+    let ns = k.ok(&["get", "namespaces", "-o", "name"]);
+    assert_eq!(ns, "namespace/default\nnamespace/kube-node-lease\nnamespace/kube-public\nnamespace/kube-system\n");
+
+    let file = k.file(
+        "cm.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: demo\n  labels: {app: web}\ndata:\n  a: \"1\"\n",
+    );
+    assert_eq!(k.ok(&["apply", "-f", &file]), "configmap/demo created\n");
+    assert_eq!(k.ok(&["apply", "-f", &file]), "configmap/demo unchanged\n");
+    let yaml = k.ok(&["get", "configmap", "demo", "-o", "yaml"]);
+    assert!(
+        yaml.contains("kubectl.kubernetes.io/last-applied-configuration"),
+        "{yaml}"
+    );
+    assert!(
+        yaml.contains("uid: ") && yaml.contains("resourceVersion: "),
+        "{yaml}"
+    );
+    assert_eq!(
+        k.ok(&["label", "cm", "demo", "tier=x"]),
+        "configmap/demo labeled\n"
+    );
+    assert_eq!(
+        k.ok(&[
+            "get",
+            "cm",
+            "-l",
+            "tier=x",
+            "-o",
+            "jsonpath={.items[*].metadata.name}"
+        ]),
+        "demo"
+    );
+    assert_eq!(
+        k.ok(&["annotate", "cm", "demo", "note=hi"]),
+        "configmap/demo annotated\n"
+    );
+    let (ok, _, err) = k.run(&["get", "cm", "missing"]);
+    assert!(
+        !ok && err.contains("configmaps \"missing\" not found"),
+        "{err}"
+    );
+    assert_eq!(
+        k.ok(&["delete", "cm", "demo"]),
+        "configmap \"demo\" deleted\n"
+    );
+    let (ok, _, err) = k.run(&["get", "cm", "demo"]);
+    assert!(
+        !ok && err.contains("NotFound") || err.contains("not found"),
+        "{err}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn discovery_serves_api_resources_and_explain() {
+    let Some((_sim, k)) = setup().await else {
+        return;
+    };
+    let resources = k.ok(&["api-resources", "-o", "name"]);
+    for r in [
+        "deployments.apps",
+        "configmaps",
+        "customresourcedefinitions.apiextensions.k8s.io",
+        "leases.coordination.k8s.io",
+    ] {
+        assert!(
+            resources.lines().any(|l| l == r),
+            "missing {r} in\n{resources}"
+        );
+    }
+    let explain = k.ok(&["explain", "deployment.spec.replicas"]);
+    assert!(
+        explain.contains("replicas") && explain.contains("integer"),
+        "{explain}"
+    );
+    let versions = k.ok(&["api-versions"]);
+    assert!(versions.lines().any(|l| l == "apps/v1"), "{versions}");
+}

@@ -1,0 +1,12 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! Integration tests of kube-sim with real clients.
+//!
+//! - `crds`: Flux's CRDs: Established, discovery, defaulting, validation messages, deletion.
+//! - `kube_rs`: CRUD, selectors, preconditions, status subresource, finalizers, namespaces,
+//!   garbage collection and watches through the kube-rs client and kube-runtime watcher.
+//! - `kubectl`: the real kubectl: apply, get, label, annotate, delete, api-resources, explain.
+
+mod crds;
+mod kube_rs;
+mod kubectl;
+mod support;
