@@ -10,12 +10,15 @@
 //! - [`crd`]: CustomResourceDefinition checks and the custom-resource pipeline (pruning,
 //!   defaulting, OpenAPI and CEL validation).
 //! - [`patch`]: JSON merge patch, JSON patch and strategic merge patch.
+//! - [`controllers`]: simulated kubelet and workload controllers (Deployments become
+//!   available, Jobs complete, Services get cluster IPs, claims bind).
 //! - [`sim`]: starting a server ([`sim::KubeSim`]) with the initial namespaces.
 //! - [`kinds`] (the served resources), [`discovery`] and [`openapi`] (their published
 //!   documents), held together by [`catalog::Catalog`].
 //! - [`selectors`], [`status`] (errors as `Status` objects), [`resource`] (resource types).
 
 pub mod catalog;
+pub mod controllers;
 pub mod crd;
 pub mod discovery;
 pub mod kinds;

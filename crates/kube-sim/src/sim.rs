@@ -20,6 +20,7 @@ pub struct KubeSim {
     addr: SocketAddr,
     api: Arc<Api>,
     task: tokio::task::JoinHandle<()>,
+    controllers: tokio::task::JoinHandle<()>,
 }
 
 impl KubeSim {
@@ -27,8 +28,14 @@ impl KubeSim {
     pub async fn start(catalog: Arc<Catalog>, listen: &str) -> std::io::Result<KubeSim> {
         let api = Arc::new(Api::new(catalog));
         seed(&api);
+        let controllers = crate::controllers::spawn(api.clone());
         let (addr, task) = server::bind(api.clone(), listen).await?;
-        Ok(KubeSim { addr, api, task })
+        Ok(KubeSim {
+            addr,
+            api,
+            task,
+            controllers,
+        })
     }
 
     /// `http://127.0.0.1:<port>`.
@@ -76,6 +83,7 @@ impl KubeSim {
 impl Drop for KubeSim {
     fn drop(&mut self) {
         self.task.abort();
+        self.controllers.abort();
     }
 }
 

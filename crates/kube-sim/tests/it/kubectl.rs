@@ -156,3 +156,58 @@ async fn discovery_serves_api_resources_and_explain() {
     let versions = k.ok(&["api-versions"]);
     assert!(versions.lines().any(|l| l == "apps/v1"), "{versions}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rollout_status_and_wait_see_simulated_readiness() {
+    let Some((_sim, k)) = setup().await else {
+        return;
+    };
+    let file = k.file(
+        "deploy.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 2\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.25\n",
+    );
+    assert_eq!(
+        k.ok(&["apply", "-f", &file]),
+        "deployment.apps/web created\n"
+    );
+    let out = k.ok(&["rollout", "status", "deployment/web", "--timeout=30s"]);
+    assert!(out.contains("successfully rolled out"), "{out}");
+    let out = k.ok(&[
+        "wait",
+        "--for=condition=Available",
+        "deployment/web",
+        "--timeout=30s",
+    ]);
+    assert_eq!(out, "deployment.apps/web condition met\n");
+    let pods = k.ok(&[
+        "get",
+        "pods",
+        "-l",
+        "app=web",
+        "-o",
+        "jsonpath={.items[*].status.phase}",
+    ]);
+    assert_eq!(pods, "Running Running");
+    // An image change rolls out again through the strategic merge patch kubectl sends.
+    let file2 = k.file(
+        "deploy2.yaml",
+        &std::fs::read_to_string(&file)
+            .unwrap()
+            .replace("nginx:1.25", "nginx:1.26"),
+    );
+    assert_eq!(
+        k.ok(&["apply", "-f", &file2]),
+        "deployment.apps/web configured\n"
+    );
+    let out = k.ok(&["rollout", "status", "deployment/web", "--timeout=30s"]);
+    assert!(out.contains("successfully rolled out"), "{out}");
+    let image = k.ok(&[
+        "get",
+        "deploy",
+        "web",
+        "-o",
+        "jsonpath={.spec.template.spec.containers[0].image}",
+    ]);
+    assert_eq!(image, "nginx:1.26");
+    assert_eq!(k.ok(&["get", "rs", "-o", "name"]).lines().count(), 2);
+}

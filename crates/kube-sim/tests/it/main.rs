@@ -1,11 +1,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 //! Integration tests of kube-sim with real clients.
 //!
+//! - `controllers`: simulated workloads: rollouts, failures, Jobs, Services, claims.
 //! - `crds`: Flux's CRDs: Established, discovery, defaulting, validation messages, deletion.
 //! - `kube_rs`: CRUD, selectors, preconditions, status subresource, finalizers, namespaces,
 //!   garbage collection and watches through the kube-rs client and kube-runtime watcher.
-//! - `kubectl`: the real kubectl: apply, get, label, annotate, delete, api-resources, explain.
+//! - `kubectl`: the real kubectl: apply (create and strategic merge), get, label, annotate,
+//!   delete, api-resources, explain, rollout status, wait.
 
+mod controllers;
 mod crds;
 mod kube_rs;
 mod kubectl;
