@@ -27,6 +27,9 @@ enum Command {
         /// Write a kubeconfig for this server here once it accepts requests.
         #[arg(long)]
         write_kubeconfig: Option<PathBuf>,
+        /// Keep every object in this directory, so a restart restores them.
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
     },
 }
 
@@ -40,9 +43,10 @@ async fn main() -> anyhow::Result<()> {
         Command::Serve {
             listen,
             write_kubeconfig,
+            data_dir,
         } => {
             let catalog = Arc::new(kube_sim::catalog::Catalog::builtin());
-            let sim = kube_sim::KubeSim::start(catalog, &listen)
+            let sim = kube_sim::KubeSim::start_with(catalog, &listen, data_dir.as_deref())
                 .await
                 .with_context(|| format!("listening on {listen}"))?;
             if let Some(path) = write_kubeconfig {

@@ -26,7 +26,29 @@ pub struct KubeSim {
 impl KubeSim {
     /// Starts a kube-sim serving the resources of `catalog` on `listen` (e.g. `127.0.0.1:0`).
     pub async fn start(catalog: Arc<Catalog>, listen: &str) -> std::io::Result<KubeSim> {
-        let api = Arc::new(Api::new(catalog));
+        KubeSim::start_with(catalog, listen, None).await
+    }
+
+    /// Like [`KubeSim::start`], keeping the state in `data_dir` (restored on the next start).
+    pub async fn start_with(
+        catalog: Arc<Catalog>,
+        listen: &str,
+        data_dir: Option<&Path>,
+    ) -> std::io::Result<KubeSim> {
+        let store = match data_dir {
+            Some(dir) => crate::store::Store::open(dir, crate::store::DEFAULT_LOG_CAPACITY)
+                .map_err(std::io::Error::other)?,
+            None => crate::store::Store::default(),
+        };
+        let api = Arc::new(Api::with_store(catalog, store));
+        // CRDs restored from the data directory are served again.
+        let crds = (
+            "apiextensions.k8s.io".to_owned(),
+            "customresourcedefinitions".to_owned(),
+        );
+        for crd in api.store.list(&crds, None).0 {
+            api.catalog.apply_crd(&crd);
+        }
         seed(&api);
         let controllers = crate::controllers::spawn(api.clone());
         let (addr, task) = server::bind(api.clone(), listen).await?;
@@ -94,6 +116,13 @@ fn seed(api: &Arc<Api>) {
     };
     let now = jiff::Timestamp::now();
     for ns in INITIAL_NAMESPACES {
+        if api
+            .store
+            .get(&rt.key(), &(String::new(), ns.to_owned()))
+            .is_some()
+        {
+            continue;
+        }
         let mut obj = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns},
             "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": "Active"}});
         obj["metadata"]["labels"] = json!({"kubernetes.io/metadata.name": ns});

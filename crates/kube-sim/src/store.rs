@@ -7,6 +7,9 @@
 //! (group and plural) regardless of the version they were written in.
 
 use std::collections::{BTreeMap, VecDeque};
+use std::fs::{File, OpenOptions};
+use std::io::{BufRead, BufReader, BufWriter, Write as _};
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde_json::Value;
@@ -69,6 +72,24 @@ struct Inner {
     capacity: usize,
     /// RV of the oldest change still in the log minus one: watches may resume from here.
     compacted: u64,
+    /// The journal every write is appended to, with `--data-dir`.
+    journal: Option<BufWriter<File>>,
+}
+
+/// The journal file inside a data directory.
+const JOURNAL: &str = "journal.jsonl";
+
+/// Failure to open a data directory.
+#[derive(Debug, thiserror::Error)]
+pub enum PersistError {
+    #[error("data directory {path}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("journal {path} line {line} is not a journal record")]
+    Corrupt { path: PathBuf, line: usize },
 }
 
 /// The store shared by every request.
@@ -94,9 +115,87 @@ impl Store {
                 log: VecDeque::new(),
                 capacity: capacity.max(1),
                 compacted: first_rv,
+                journal: None,
             }),
             events,
         }
+    }
+
+    /// A store persisted in `dir`: the journal of earlier runs is replayed (objects,
+    /// resourceVersion counter and the recent event log, so watches resume across a restart),
+    /// then compacted, and every later write is appended to it.
+    pub fn open(dir: &Path, capacity: usize) -> Result<Store, PersistError> {
+        let io = |source| PersistError::Io {
+            path: dir.to_owned(),
+            source,
+        };
+        std::fs::create_dir_all(dir).map_err(io)?;
+        let path = dir.join(JOURNAL);
+        let store = Store::new(100, capacity);
+        {
+            let mut inner = store.lock();
+            if path.exists() {
+                let file = File::open(&path).map_err(io)?;
+                for (i, line) in BufReader::new(file).lines().enumerate() {
+                    let line = line.map_err(io)?;
+                    if line.trim().is_empty() {
+                        continue;
+                    }
+                    let record: Value =
+                        serde_json::from_str(&line).map_err(|_| PersistError::Corrupt {
+                            path: path.clone(),
+                            line: i + 1,
+                        })?;
+                    replay(&mut inner, &record).ok_or(PersistError::Corrupt {
+                        path: path.clone(),
+                        line: i + 1,
+                    })?;
+                }
+            }
+            inner.compacted = inner.log.front().map_or(inner.rv, |e| e.rv - 1);
+            // Rewrite the journal: the state at the oldest retained event, then the events.
+            let tmp = dir.join(format!("{JOURNAL}.tmp"));
+            {
+                let mut out = BufWriter::new(File::create(&tmp).map_err(io)?);
+                let base = inner.compacted;
+                let mut at_base: BTreeMap<(ResourceKey, ObjectKey), Option<Value>> =
+                    BTreeMap::new();
+                for e in &inner.log {
+                    let key = (e.resource.clone(), event_key(e));
+                    at_base.entry(key).or_insert_with(|| e.old.clone());
+                }
+                for (resource, objects) in &inner.objects {
+                    for (key, obj) in objects {
+                        at_base
+                            .entry((resource.clone(), key.clone()))
+                            .or_insert_with(|| Some(obj.clone()));
+                    }
+                }
+                for ((resource, key), obj) in &at_base {
+                    if let Some(obj) = obj {
+                        writeln!(out, "{}", record(base, resource, key, None, obj, None))
+                            .map_err(io)?;
+                    }
+                }
+                writeln!(out, "{}", serde_json::json!({"rv": base})).map_err(io)?;
+                for e in &inner.log {
+                    let line = record(
+                        e.rv,
+                        &e.resource,
+                        &event_key(e),
+                        Some(e.event_type),
+                        &e.object,
+                        e.old.as_ref(),
+                    );
+                    writeln!(out, "{line}").map_err(io)?;
+                }
+                out.flush().map_err(io)?;
+            }
+            std::fs::rename(&tmp, &path).map_err(io)?;
+            let file = OpenOptions::new().append(true).open(&path).map_err(io)?;
+            inner.journal = Some(BufWriter::new(file));
+        }
+        Ok(store)
     }
 
     fn lock(&self) -> MutexGuard<'_, Inner> {
@@ -215,6 +314,21 @@ impl Store {
             object: object.clone(),
             old: current,
         });
+        if let Some(journal) = inner.journal.as_mut() {
+            let line = record(
+                next_rv,
+                resource,
+                key,
+                Some(event_type),
+                &object,
+                event.old.as_ref(),
+            );
+            // A failed journal write must not fail the request: the object is stored in
+            // memory; the error is logged and the next restart may miss this change.
+            if let Err(e) = writeln!(journal, "{line}").and_then(|()| journal.flush()) {
+                tracing::error!(error = %e, "writing the journal");
+            }
+        }
         inner.log.push_back(event.clone());
         while inner.log.len() > inner.capacity {
             if let Some(old) = inner.log.pop_front() {
@@ -243,6 +357,81 @@ impl Store {
         let replay = inner.log.iter().filter(|e| e.rv > since).cloned().collect();
         (receiver, Some(replay))
     }
+}
+
+/// The (namespace, name) an event is about.
+fn event_key(e: &Event) -> ObjectKey {
+    (
+        e.namespace.clone(),
+        crate::object::meta_str(&e.object, "name")
+            .unwrap_or_default()
+            .to_owned(),
+    )
+}
+
+/// One journal line. With an event type it is a change (object after it, or the last state
+/// for a deletion, and the state before); without, a snapshot of the state at compaction.
+fn record(
+    rv: u64,
+    resource: &ResourceKey,
+    key: &ObjectKey,
+    event: Option<EventType>,
+    obj: &Value,
+    old: Option<&Value>,
+) -> Value {
+    serde_json::json!({"rv": rv, "r": [resource.0, resource.1], "k": [key.0, key.1],
+        "t": event.map(EventType::as_str), "o": obj, "old": old})
+}
+
+/// Applies one journal line to the in-memory state, rebuilding the event log.
+fn replay(inner: &mut Inner, record: &Value) -> Option<()> {
+    let rv = record["rv"].as_u64()?;
+    inner.rv = inner.rv.max(rv);
+    let Some(r) = record["r"].as_array() else {
+        // The counter at compaction time.
+        return Some(());
+    };
+    let resource: ResourceKey = (
+        r.first()?.as_str()?.to_owned(),
+        r.get(1)?.as_str()?.to_owned(),
+    );
+    let k = record["k"].as_array()?;
+    let key: ObjectKey = (
+        k.first()?.as_str()?.to_owned(),
+        k.get(1)?.as_str()?.to_owned(),
+    );
+    let object = record.get("o").filter(|o| o.is_object())?.clone();
+    let objects = inner.objects.entry(resource.clone()).or_default();
+    let event_type = match record["t"].as_str() {
+        None => {
+            objects.insert(key, object);
+            return Some(());
+        }
+        Some("ADDED") => EventType::Added,
+        Some("MODIFIED") => EventType::Modified,
+        Some("DELETED") => EventType::Deleted,
+        Some(_) => return None,
+    };
+    if event_type == EventType::Deleted {
+        objects.remove(&key);
+    } else {
+        objects.insert(key.clone(), object.clone());
+    }
+    let old = record.get("old").filter(|o| o.is_object()).cloned();
+    inner.log.push_back(Arc::new(Event {
+        rv,
+        resource,
+        namespace: key.0,
+        event_type,
+        object,
+        old,
+    }));
+    while inner.log.len() > inner.capacity {
+        if let Some(e) = inner.log.pop_front() {
+            inner.compacted = e.rv;
+        }
+    }
+    Some(())
 }
 
 /// Sets `metadata.resourceVersion`.
@@ -319,6 +508,78 @@ mod tests {
             Err::<Write, _>("no")
         });
         assert_eq!(err.err(), Some("no"));
+    }
+
+    #[test]
+    fn a_reopened_store_keeps_objects_counter_and_recent_events() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let store = Store::open(dir.path(), 100).unwrap();
+            put(&store, "a", "x", "1");
+            put(&store, "a", "y", "1");
+            put(&store, "a", "x", "2");
+            store
+                .write::<()>(&cm(), &("a".into(), "y".into()), |_, _| Ok(Write::Delete))
+                .unwrap();
+            assert_eq!(store.rv(), 104);
+        }
+        let store = Store::open(dir.path(), 100).unwrap();
+        assert_eq!(store.rv(), 104);
+        assert_eq!(
+            store.get(&cm(), &("a".into(), "x".into())).unwrap()["data"]["k"],
+            "2"
+        );
+        assert!(store.get(&cm(), &("a".into(), "y".into())).is_none());
+        // A watch resuming from before the restart gets exactly the later events.
+        let (_, replay) = store.watch_from(102);
+        let replay = replay.unwrap();
+        assert_eq!(
+            replay
+                .iter()
+                .map(|e| (e.rv, e.event_type))
+                .collect::<Vec<_>>(),
+            [(103, EventType::Modified), (104, EventType::Deleted)]
+        );
+        put(&store, "b", "z", "1");
+        drop(store);
+        let store = Store::open(dir.path(), 2).unwrap();
+        assert_eq!(store.rv(), 105);
+        assert!(
+            store.watch_from(102).1.is_none(),
+            "older than the retained log"
+        );
+        assert_eq!(store.list(&cm(), None).0.len(), 2);
+        // Deleting an object created before the retained events, then compacting again.
+        store
+            .write::<()>(&cm(), &("a".into(), "x".into()), |_, _| Ok(Write::Delete))
+            .unwrap();
+        put(&store, "b", "w", "1");
+        drop(store);
+        let store = Store::open(dir.path(), 2).unwrap();
+        assert_eq!(store.rv(), 107);
+        let mut names: Vec<String> = store
+            .list(&cm(), None)
+            .0
+            .iter()
+            .map(|o| o["metadata"]["name"].as_str().unwrap().to_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["w", "z"]);
+        let (_, replay) = store.watch_from(105);
+        assert_eq!(
+            replay
+                .unwrap()
+                .iter()
+                .map(|e| e.event_type)
+                .collect::<Vec<_>>(),
+            [EventType::Deleted, EventType::Added]
+        );
+        drop(store);
+        std::fs::write(dir.path().join("journal.jsonl"), "not json\n").unwrap();
+        assert!(matches!(
+            Store::open(dir.path(), 2),
+            Err(PersistError::Corrupt { line: 1, .. })
+        ));
     }
 
     #[tokio::test]

@@ -91,10 +91,11 @@ impl Reply {
 
 impl Api {
     pub fn new(catalog: Arc<Catalog>) -> Api {
-        Api {
-            store: Store::default(),
-            catalog,
-        }
+        Api::with_store(catalog, Store::default())
+    }
+
+    pub fn with_store(catalog: Arc<Catalog>, store: Store) -> Api {
+        Api { store, catalog }
     }
 
     /// Answers one request.

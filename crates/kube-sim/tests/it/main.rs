@@ -1,6 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 //! Integration tests of kube-sim with real clients.
 //!
+//! - `binary`: `kube-sim serve`: readiness line, SIGTERM, restart with `--data-dir`.
 //! - `controllers`: simulated workloads: rollouts, failures, Jobs, Services, claims.
 //! - `crds`: Flux's CRDs: Established, discovery, defaulting, validation messages, deletion.
 //! - `kube_rs`: CRUD, selectors, preconditions, status subresource, finalizers, namespaces,
@@ -8,6 +9,7 @@
 //! - `kubectl`: the real kubectl: apply (create and strategic merge), get, label, annotate,
 //!   delete, api-resources, explain, rollout status, wait.
 
+mod binary;
 mod controllers;
 mod crds;
 mod kube_rs;
