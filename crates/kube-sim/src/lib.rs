@@ -15,8 +15,10 @@
 //! - [`sim`]: starting a server ([`sim::KubeSim`]) with the initial namespaces.
 //! - [`kinds`] (the served resources), [`discovery`] and [`openapi`] (their published
 //!   documents), held together by [`catalog::Catalog`].
+//! - [`builtin`]: built-in kinds' server defaults and immutable fields.
 //! - [`selectors`], [`status`] (errors as `Status` objects), [`resource`] (resource types).
 
+pub mod builtin;
 pub mod catalog;
 pub mod controllers;
 pub mod crd;

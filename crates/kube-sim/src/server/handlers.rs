@@ -225,6 +225,9 @@ fn create(api: &Arc<Api>, req: &Request, rt: &ResourceType, t: &Target) -> Resul
     if custom::is_crd(rt) {
         custom::prepare_crd(&mut obj)?;
     }
+    if !rt.custom {
+        crate::builtin::apply_defaults(rt, &mut obj);
+    }
     let warnings = admit(rt, &mut obj, fv, false)?;
     let subject = rt.subject(&name);
     let mut result = None;
@@ -259,6 +262,16 @@ fn create(api: &Arc<Api>, req: &Request, rt: &ResourceType, t: &Target) -> Resul
         body: created,
         warnings,
     })
+}
+
+/// Defaults, allocated fields and immutability of built-in kinds on update.
+fn builtin_update(rt: &ResourceType, old: &Value, new: &mut Value) -> Result<(), ApiError> {
+    if rt.custom {
+        return Ok(());
+    }
+    crate::builtin::carry_allocated(rt, old, new);
+    crate::builtin::apply_defaults(rt, new);
+    crate::builtin::validate_update(rt, old, new)
 }
 
 /// The custom-resource pipeline (no-op for built-ins).
@@ -371,6 +384,7 @@ fn update(
     write_existing(api, rt, t, name, dry, |old| {
         let mut new = new.clone();
         object::prepare_update(old, &mut new, rt, status)?;
+        builtin_update(rt, old, &mut new)?;
         if custom::is_crd(rt) {
             custom::prepare_crd(&mut new)?;
         }
@@ -415,6 +429,7 @@ fn patch(
     write_existing(api, rt, t, name, dry, |old| {
         let mut new = apply_patch(kind, rt, old, &patch)?;
         object::prepare_update(old, &mut new, rt, status)?;
+        builtin_update(rt, old, &mut new)?;
         if custom::is_crd(rt) {
             custom::prepare_crd(&mut new)?;
         }

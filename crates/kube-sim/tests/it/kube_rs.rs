@@ -2,7 +2,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use futures::StreamExt;
-use k8s_openapi::api::apps::v1::Deployment;
+use k8s_openapi::api::batch::v1::CronJob;
 use k8s_openapi::api::core::v1::{ConfigMap, Namespace, ServiceAccount};
 use kube::api::{Api, DeleteParams, ListParams, ObjectMeta, Patch, PatchParams, PostParams};
 use kube::runtime::{reflector, watcher, WatchStreamExt};
@@ -237,43 +237,39 @@ async fn namespaces_scope_creates_and_terminate_with_their_content() {
 
 #[tokio::test]
 async fn status_subresource_and_generation() {
+    // CronJobs have a status subresource and a generation, and no simulated controller.
     let sim = start().await;
-    let api: Api<Deployment> = Api::namespaced(sim.client().unwrap(), "default");
-    let d: Deployment = serde_json::from_value(json!({
-        "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
-        "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "web"}},
-            "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "c", "image": "nginx"}]}}},
-        "status": {"replicas": 5}
+    let api: Api<CronJob> = Api::namespaced(sim.client().unwrap(), "default");
+    let cj: CronJob = serde_json::from_value(json!({
+        "apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "nightly"},
+        "spec": {"schedule": "0 1 * * *", "jobTemplate": {"spec": {"template": {"spec": {
+            "restartPolicy": "Never", "containers": [{"name": "c", "image": "busybox"}]}}}}},
+        "status": {"lastScheduleTime": "2026-01-01T00:00:00Z"}
     }))
     .unwrap();
-    let created = api.create(&PostParams::default(), &d).await.unwrap();
+    let created = api.create(&PostParams::default(), &cj).await.unwrap();
     assert_eq!(created.metadata.generation, Some(1));
     assert!(created.status.is_none(), "create drops status");
 
-    let scaled = api
-        .patch(
-            "web",
-            &PatchParams::default(),
-            &Patch::Merge(json!({"spec": {"replicas": 3}, "status": {"replicas": 9}})),
-        )
+    let changed = api
+        .patch("nightly", &PatchParams::default(), &Patch::Merge(json!({"spec": {"schedule": "0 2 * * *"}, "status": {"lastScheduleTime": "2026-01-02T00:00:00Z"}})))
         .await
         .unwrap();
-    assert_eq!(scaled.metadata.generation, Some(2));
+    assert_eq!(changed.metadata.generation, Some(2));
     assert!(
-        scaled.status.is_none(),
+        changed.status.is_none(),
         "main resource writes keep the stored status"
     );
 
     let status = api
-        .patch_status(
-            "web",
-            &PatchParams::default(),
-            &Patch::Merge(json!({"spec": {"replicas": 7}, "status": {"readyReplicas": 3}})),
-        )
+        .patch_status("nightly", &PatchParams::default(), &Patch::Merge(json!({"spec": {"schedule": "* * * * *"}, "status": {"lastScheduleTime": "2026-01-03T00:00:00Z"}})))
         .await
         .unwrap();
-    assert_eq!(status.status.unwrap().ready_replicas, Some(3));
-    assert_eq!(status.spec.replicas, Some(3), "status writes keep the spec");
+    assert!(status.status.unwrap().last_schedule_time.is_some());
+    assert_eq!(
+        status.spec.schedule, "0 2 * * *",
+        "status writes keep the spec"
+    );
     assert_eq!(status.metadata.generation, Some(2));
 }
 
