@@ -74,11 +74,7 @@ pub fn apply_defaults(rt: &ResourceType, obj: &mut Value) {
             set_default(obj, "/spec/revisionHistoryLimit", json!(10));
             set_default(obj, "/spec/progressDeadlineSeconds", json!(600));
         }
-        ("apps", "replicasets" | "statefulsets" | "daemonsets") => {
-            if rt.plural != "daemonsets" {
-                set_default(obj, "/spec/replicas", json!(1));
-            }
-        }
+        ("apps", "replicasets" | "statefulsets") => set_default(obj, "/spec/replicas", json!(1)),
         ("batch", "jobs") => {
             set_default(obj, "/spec/parallelism", json!(1));
             set_default(obj, "/spec/completions", json!(1));
