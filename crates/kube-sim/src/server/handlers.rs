@@ -50,6 +50,12 @@ pub(super) async fn resource(api: &Arc<Api>, req: &Request, t: &Target) -> Resul
         (&Method::GET, Some(name), Some("status")) if rt.status => {
             get(api, &rt, t, name).map(Reply::ok)
         }
+        (&Method::GET, Some(name), Some("scale")) if rt.scale => {
+            get(api, &rt, t, name).map(|o| Reply::ok(scale_of(&o)))
+        }
+        (&Method::PUT | &Method::PATCH, Some(name), Some("scale")) if rt.scale => {
+            scale(api, req, &rt, t, name)
+        }
         (&Method::POST, None, None) => create(api, req, &rt, t),
         (&Method::PUT, Some(name), None) => update(api, req, &rt, t, name, false),
         (&Method::PUT, Some(name), Some("status")) if rt.status => {
@@ -68,6 +74,122 @@ pub(super) async fn resource(api: &Arc<Api>, req: &Request, t: &Target) -> Resul
         (&Method::DELETE, None, None) => delete_collection(api, req, &rt, t),
         (_, _, Some(_)) => Err(ApiError::no_route()),
         _ => Err(ApiError::method_not_allowed()),
+    }
+}
+
+/// The `autoscaling/v1` Scale of an object (spec §2.11).
+fn scale_of(obj: &Value) -> Value {
+    let selector = obj
+        .pointer("/spec/selector/matchLabels")
+        .and_then(Value::as_object)
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or_default()))
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+        .unwrap_or_default();
+    let mut metadata = json!({});
+    for field in [
+        "name",
+        "namespace",
+        "uid",
+        "resourceVersion",
+        "creationTimestamp",
+    ] {
+        if let Some(v) = obj.pointer(&format!("/metadata/{field}")) {
+            metadata[field] = v.clone();
+        }
+    }
+    json!({"kind": "Scale", "apiVersion": "autoscaling/v1", "metadata": metadata,
+        "spec": {"replicas": obj.pointer("/spec/replicas").cloned().unwrap_or(json!(0))},
+        "status": {"replicas": obj.pointer("/status/replicas").cloned().unwrap_or(json!(0)), "selector": selector}})
+}
+
+/// PUT or PATCH of `/scale`: changes `spec.replicas` of the object.
+fn scale(
+    api: &Arc<Api>,
+    req: &Request,
+    rt: &ResourceType,
+    t: &Target,
+    name: &str,
+) -> Result<Reply, ApiError> {
+    let dry = dry_run(
+        req,
+        if req.method == Method::PUT {
+            "UpdateOptions"
+        } else {
+            "PatchOptions"
+        },
+    )?;
+    let body: Value = serde_json::from_slice(&req.body)
+        .map_err(|e| ApiError::bad_request(format!("error decoding Scale: {e}")))?;
+    let is_put = req.method == Method::PUT;
+    let content_type = req
+        .headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let reply = write_existing(api, rt, t, name, dry, |old| {
+        let current = scale_of(old);
+        let wanted = if is_put {
+            body.clone()
+        } else if content_type.starts_with("application/json-patch+json") {
+            crate::patch::json_patch(&current, &body).map_err(|_| ApiError::patch_rejected())?
+        } else {
+            crate::patch::try_merge_patch(&current, &body)
+                .map_err(|e| ApiError::bad_request(e.to_string()))?
+        };
+        if let Some(rv) = wanted
+            .pointer("/metadata/resourceVersion")
+            .and_then(Value::as_str)
+        {
+            if Some(rv) != meta_str(old, "resourceVersion") {
+                return Err(ApiError::stale(&rt.subject(name)));
+            }
+        }
+        let replicas = wanted
+            .pointer("/spec/replicas")
+            .and_then(Value::as_i64)
+            .filter(|r| *r >= 0)
+            .ok_or_else(|| {
+                ApiError::invalid(
+                    &status::Subject {
+                        group: "autoscaling".into(),
+                        resource: "scale".into(),
+                        kind: "Scale".into(),
+                        name: name.into(),
+                    },
+                    &[Cause {
+                        reason: "FieldValueInvalid".into(),
+                        message: "Invalid value: must be greater than or equal to 0".into(),
+                        field: "spec.replicas".into(),
+                    }],
+                )
+            })?;
+        let mut new = old.clone();
+        new["spec"]["replicas"] = json!(replicas);
+        if rt.generation && new != *old {
+            let g = old
+                .pointer("/metadata/generation")
+                .and_then(Value::as_i64)
+                .unwrap_or(0);
+            new["metadata"]["generation"] = json!(g + 1);
+        }
+        Ok((new, Vec::new()))
+    })?;
+    match reply {
+        Reply::Json {
+            code,
+            body,
+            warnings,
+        } => Ok(Reply::Json {
+            code,
+            body: scale_of(&body),
+            warnings,
+        }),
+        other => Ok(other),
     }
 }
 

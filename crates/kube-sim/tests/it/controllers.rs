@@ -97,6 +97,28 @@ async fn deployments_roll_out_through_replicasets_and_pods() {
         .iter()
         .all(|p| p.status.as_ref().unwrap().phase.as_deref() == Some("Running")));
 
+    // The scale subresource changes replicas; the simulation follows.
+    let scale = deployments.get_scale("web").await.unwrap();
+    assert_eq!(scale.spec.as_ref().and_then(|s| s.replicas), Some(2));
+    assert_eq!(
+        scale.status.as_ref().and_then(|s| s.selector.as_deref()),
+        Some("app=web")
+    );
+    deployments
+        .patch_scale(
+            "web",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"spec": {"replicas": 3}})),
+        )
+        .await
+        .unwrap();
+    eventually("three ready pods", || async {
+        let d = deployments.get("web").await.unwrap();
+        d.status.as_ref().and_then(|s| s.ready_replicas) == Some(3)
+            && d.metadata.generation == Some(2)
+    })
+    .await;
+
     // A new template rolls out a new ReplicaSet; the old one scales to zero.
     deployments
         .patch("web", &PatchParams::default(), &Patch::Merge(json!({"spec": {"template": {"spec": {"containers": [{"name": "web", "image": "nginx:1.26"}]}}}})))
@@ -106,9 +128,9 @@ async fn deployments_roll_out_through_replicasets_and_pods() {
         let d = deployments.get("web").await.unwrap();
         let sets = sets.list(&ListParams::default()).await.unwrap().items;
         sets.len() == 2
-            && d.status.as_ref().and_then(|s| s.updated_replicas) == Some(2)
-            && d.status.as_ref().and_then(|s| s.replicas) == Some(2)
-            && d.status.as_ref().and_then(|s| s.observed_generation) == Some(2)
+            && d.status.as_ref().and_then(|s| s.updated_replicas) == Some(3)
+            && d.status.as_ref().and_then(|s| s.replicas) == Some(3)
+            && d.status.as_ref().and_then(|s| s.observed_generation) == Some(3)
     })
     .await;
 }

@@ -210,4 +210,20 @@ async fn rollout_status_and_wait_see_simulated_readiness() {
     ]);
     assert_eq!(image, "nginx:1.26");
     assert_eq!(k.ok(&["get", "rs", "-o", "name"]).lines().count(), 2);
+    assert_eq!(
+        k.ok(&["scale", "deployment/web", "--replicas=3"]),
+        "deployment.apps/web scaled\n"
+    );
+    let out = k.ok(&["rollout", "status", "deployment/web", "--timeout=30s"]);
+    assert!(out.contains("successfully rolled out"), "{out}");
+    assert_eq!(
+        k.ok(&[
+            "get",
+            "deploy",
+            "web",
+            "-o",
+            "jsonpath={.status.readyReplicas}"
+        ]),
+        "3"
+    );
 }
