@@ -34,5 +34,6 @@ pub mod server;
 pub mod sim;
 pub mod status;
 pub mod store;
+pub mod tls;
 
 pub use sim::KubeSim;

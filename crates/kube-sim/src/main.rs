@@ -30,6 +30,9 @@ enum Command {
         /// Keep every object in this directory, so a restart restores them.
         #[arg(long)]
         data_dir: Option<PathBuf>,
+        /// Serve HTTPS with a fresh CA (written into the kubeconfig).
+        #[arg(long)]
+        tls: bool,
     },
 }
 
@@ -44,9 +47,11 @@ async fn main() -> anyhow::Result<()> {
             listen,
             write_kubeconfig,
             data_dir,
+            tls,
         } => {
             let catalog = Arc::new(kube_sim::catalog::Catalog::builtin());
-            let sim = kube_sim::KubeSim::start_with(catalog, &listen, data_dir.as_deref())
+            let options = kube_sim::sim::Options { data_dir, tls };
+            let sim = kube_sim::KubeSim::start_with(catalog, &listen, &options)
                 .await
                 .with_context(|| format!("listening on {listen}"))?;
             if let Some(path) = write_kubeconfig {

@@ -11,13 +11,26 @@ use crate::object;
 use crate::server::{self, Api};
 use crate::store::Write;
 
+/// The bearer token of the admin user (`system:masters`) in the written kubeconfig.
+pub const ADMIN_TOKEN: &str = "kube-sim-admin";
+
 /// Namespaces every cluster starts with.
 pub const INITIAL_NAMESPACES: [&str; 4] =
     ["default", "kube-system", "kube-public", "kube-node-lease"];
 
+/// How to start a kube-sim.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Keep the state here (restored on the next start).
+    pub data_dir: Option<std::path::PathBuf>,
+    /// Serve HTTPS with a fresh CA (credentials travel only over TLS for kubectl and helm).
+    pub tls: bool,
+}
+
 /// A running kube-sim.
 pub struct KubeSim {
     addr: SocketAddr,
+    tls: Option<crate::tls::TlsMaterial>,
     api: Arc<Api>,
     task: tokio::task::JoinHandle<()>,
     controllers: tokio::task::JoinHandle<()>,
@@ -26,16 +39,16 @@ pub struct KubeSim {
 impl KubeSim {
     /// Starts a kube-sim serving the resources of `catalog` on `listen` (e.g. `127.0.0.1:0`).
     pub async fn start(catalog: Arc<Catalog>, listen: &str) -> std::io::Result<KubeSim> {
-        KubeSim::start_with(catalog, listen, None).await
+        KubeSim::start_with(catalog, listen, &Options::default()).await
     }
 
-    /// Like [`KubeSim::start`], keeping the state in `data_dir` (restored on the next start).
+    /// Like [`KubeSim::start`], with [`Options`].
     pub async fn start_with(
         catalog: Arc<Catalog>,
         listen: &str,
-        data_dir: Option<&Path>,
+        options: &Options,
     ) -> std::io::Result<KubeSim> {
-        let store = match data_dir {
+        let store = match options.data_dir.as_deref() {
             Some(dir) => crate::store::Store::open(dir, crate::store::DEFAULT_LOG_CAPACITY)
                 .map_err(std::io::Error::other)?,
             None => crate::store::Store::default(),
@@ -51,18 +64,34 @@ impl KubeSim {
         }
         seed(&api);
         let controllers = crate::controllers::spawn(api.clone());
-        let (addr, task) = server::bind(api.clone(), listen).await?;
+        let tls = if options.tls {
+            Some(crate::tls::TlsMaterial::generate().map_err(std::io::Error::other)?)
+        } else {
+            None
+        };
+        let config = match &tls {
+            Some(m) => Some(m.server_config().map_err(std::io::Error::other)?),
+            None => None,
+        };
+        let (addr, task) = server::bind(api.clone(), listen, config).await?;
         Ok(KubeSim {
             addr,
+            tls,
             api,
             task,
             controllers,
         })
     }
 
-    /// `http://127.0.0.1:<port>`.
+    /// `http://127.0.0.1:<port>` (`https://` with TLS).
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.tls.is_some() { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
+    }
+
+    /// The CA certificate (PEM) clients must trust, with TLS.
+    pub fn ca_pem(&self) -> Option<&str> {
+        self.tls.as_ref().map(|t| t.ca_pem.as_str())
     }
 
     pub fn api(&self) -> &Arc<Api> {
@@ -75,16 +104,30 @@ impl KubeSim {
             .url()
             .parse()
             .map_err(|e: http::uri::InvalidUri| kube::Error::Service(Box::new(e)))?;
-        let config = kube::Config::new(uri);
+        let mut config = kube::Config::new(uri);
+        if let Some(tls) = &self.tls {
+            config.root_cert = Some(vec![tls.ca_der.clone()]);
+            config.auth_info.token = Some(ADMIN_TOKEN.to_owned().into());
+        }
         kube::Client::try_from(config)
     }
 
     /// A kubeconfig for kubectl, helm and kube-rs.
     pub fn kubeconfig(&self) -> String {
+        use base64::Engine as _;
+        let ca = self
+            .ca_pem()
+            .map(|pem| {
+                format!(
+                    "    certificate-authority-data: {}\n",
+                    base64::engine::general_purpose::STANDARD.encode(pem)
+                )
+            })
+            .unwrap_or_default();
         format!(
-            "apiVersion: v1\nkind: Config\nclusters:\n- name: kube-sim\n  cluster:\n    server: {url}\n\
+            "apiVersion: v1\nkind: Config\nclusters:\n- name: kube-sim\n  cluster:\n{ca}    server: {url}\n\
              contexts:\n- name: kube-sim\n  context:\n    cluster: kube-sim\n    user: kube-sim-admin\n    namespace: default\n\
-             current-context: kube-sim\nusers:\n- name: kube-sim-admin\n  user:\n    token: kube-sim-admin\n",
+             current-context: kube-sim\nusers:\n- name: kube-sim-admin\n  user:\n    token: {ADMIN_TOKEN}\n",
             url = self.url()
         )
     }

@@ -184,9 +184,9 @@ impl Api {
     }
 }
 
-/// Serves `api` on `listener` until the task is dropped.
-pub async fn serve(api: Arc<Api>, listener: TcpListener) -> std::io::Result<()> {
-    let app = axum::Router::new().fallback(
+/// The axum router answering every request through [`Api::handle`].
+fn router(api: Arc<Api>) -> axum::Router {
+    axum::Router::new().fallback(
         move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
             let api = api.clone();
             async move {
@@ -200,19 +200,56 @@ pub async fn serve(api: Arc<Api>, listener: TcpListener) -> std::io::Result<()> 
                 into_response(api.handle(req).await)
             }
         },
-    );
-    axum::serve(listener, app).await
+    )
 }
 
-/// Binds `addr` and returns the bound address and the server task.
+/// Serves `api` on `listener` until the task is dropped.
+pub async fn serve(api: Arc<Api>, listener: TcpListener) -> std::io::Result<()> {
+    axum::serve(listener, router(api)).await
+}
+
+/// Serves `api` over TLS on `listener` until the task is dropped.
+pub async fn serve_tls(
+    api: Arc<Api>,
+    listener: TcpListener,
+    config: Arc<rustls::ServerConfig>,
+) -> std::io::Result<()> {
+    let acceptor = tokio_rustls::TlsAcceptor::from(config);
+    let app = router(api);
+    loop {
+        let (stream, _) = listener.accept().await?;
+        let acceptor = acceptor.clone();
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        tokio::spawn(async move {
+            let Ok(tls) = acceptor.accept(stream).await else {
+                return;
+            };
+            let builder =
+                hyper_util::server::conn::auto::Builder::new(hyper_util::rt::TokioExecutor::new());
+            if let Err(e) = builder
+                .serve_connection_with_upgrades(hyper_util::rt::TokioIo::new(tls), service)
+                .await
+            {
+                tracing::debug!(error = %e, "TLS connection ended");
+            }
+        });
+    }
+}
+
+/// Binds `addr` and returns the bound address and the server task (TLS when `tls` is set).
 pub async fn bind(
     api: Arc<Api>,
     addr: &str,
+    tls: Option<Arc<rustls::ServerConfig>>,
 ) -> std::io::Result<(SocketAddr, tokio::task::JoinHandle<()>)> {
     let listener = TcpListener::bind(addr).await?;
     let local = listener.local_addr()?;
     let task = tokio::spawn(async move {
-        if let Err(e) = serve(api, listener).await {
+        let result = match tls {
+            Some(config) => serve_tls(api, listener, config).await,
+            None => serve(api, listener).await,
+        };
+        if let Err(e) = result {
             tracing::error!(error = %e, "kube-sim server stopped");
         }
     });

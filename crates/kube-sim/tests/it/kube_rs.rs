@@ -444,3 +444,24 @@ async fn watch_from_a_compacted_resource_version_is_gone() {
         other => panic!("expected 410, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn https_with_a_separate_ca_works_for_kube_rs() {
+    let sim = crate::support::start_tls().await;
+    assert!(sim.url().starts_with("https://127.0.0.1:"));
+    let api: Api<ConfigMap> = Api::namespaced(sim.client().unwrap(), "default");
+    api.create(&PostParams::default(), &cm("over-tls", &[]))
+        .await
+        .unwrap();
+    assert!(api.get_opt("over-tls").await.unwrap().is_some());
+    // The written kubeconfig carries the CA.
+    let kubeconfig: kube::config::Kubeconfig = serde_yaml_ng::from_str(&sim.kubeconfig()).unwrap();
+    let cluster = kubeconfig.clusters[0].cluster.as_ref().unwrap();
+    assert!(cluster.certificate_authority_data.is_some());
+    let config = kube::Config::from_custom_kubeconfig(kubeconfig, &Default::default())
+        .await
+        .unwrap();
+    let from_file: Api<ConfigMap> =
+        Api::namespaced(kube::Client::try_from(config).unwrap(), "default");
+    assert!(from_file.get_opt("over-tls").await.unwrap().is_some());
+}

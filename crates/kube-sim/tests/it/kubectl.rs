@@ -227,3 +227,26 @@ async fn rollout_status_and_wait_see_simulated_readiness() {
         "3"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn kubectl_over_https() {
+    let Some(bin) = kubectl() else { return };
+    let sim = crate::support::start_tls().await;
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = dir.path().join("kubeconfig");
+    sim.write_kubeconfig(&kubeconfig).unwrap();
+    let k = Kubectl {
+        bin,
+        kubeconfig,
+        _dir: dir,
+    };
+    assert_eq!(
+        k.ok(&["get", "ns", "default", "-o", "name"]),
+        "namespace/default\n"
+    );
+    let file = k.file(
+        "cm.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: tls\n",
+    );
+    assert_eq!(k.ok(&["apply", "-f", &file]), "configmap/tls created\n");
+}
