@@ -380,7 +380,7 @@ async fn watcher_sees_changes_and_reflector_stays_consistent() {
             .wrapping_add(1442695040888963407);
         seed >> 33
     };
-    for _ in 0..200 {
+    for _ in 0..1000 {
         let name = format!("c{}", next() % 20);
         let label = if next() % 3 == 0 { "y" } else { "x" };
         match next() % 3 {

@@ -6,6 +6,7 @@
 //! - `crds`: Flux's CRDs: Established, discovery, defaulting, validation messages, deletion.
 //! - `kube_rs`: CRUD, selectors, preconditions, status subresource, finalizers, namespaces,
 //!   garbage collection and watches through the kube-rs client and kube-runtime watcher.
+//! - `robustness`: random malformed requests always get a 4xx Status, never a crash.
 //! - `kubectl`: the real kubectl: apply (create and strategic merge), get, label, annotate,
 //!   delete, api-resources, explain, rollout status, wait.
 
@@ -14,4 +15,5 @@ mod controllers;
 mod crds;
 mod kube_rs;
 mod kubectl;
+mod robustness;
 mod support;
