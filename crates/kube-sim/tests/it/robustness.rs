@@ -110,7 +110,7 @@ async fn malformed_requests_get_a_status_never_a_crash() {
         let mut headers = HeaderMap::new();
         headers.insert(
             "content-type",
-            HeaderValue::from_static(*rng.pick(&content_types[..])),
+            HeaderValue::from_static(rng.pick(&content_types[..])),
         );
         let req = Request {
             method: rng.pick(&methods[..]).clone(),
