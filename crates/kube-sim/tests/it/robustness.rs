@@ -108,7 +108,7 @@ async fn malformed_requests_get_a_status_never_a_crash() {
         let chosen = rng.pick(&bodies[..]).clone();
         let body = mutate(&mut rng, &chosen);
         let mut headers = HeaderMap::new();
-        let content_type: &'static str = *rng.pick::<&'static str>(&content_types);
+        let content_type = *rng.pick::<&'static str>(&content_types);
         headers.insert("content-type", HeaderValue::from_static(content_type));
         let req = Request {
             method: rng.pick(&methods[..]).clone(),
