@@ -9,6 +9,7 @@
 //!   foreground/orphan deletion and namespace termination.
 //! - [`crd`]: CustomResourceDefinition checks and the custom-resource pipeline (pruning,
 //!   defaulting, OpenAPI and CEL validation).
+//! - [`apply`]: server-side apply and managedFields (structured-merge-diff semantics).
 //! - [`patch`]: JSON merge patch, JSON patch and strategic merge patch.
 //! - [`controllers`]: simulated kubelet and workload controllers (Deployments become
 //!   available, Jobs complete, Services get cluster IPs, claims bind).
@@ -16,8 +17,10 @@
 //! - [`kinds`] (the served resources), [`discovery`] and [`openapi`] (their published
 //!   documents), held together by [`catalog::Catalog`].
 //! - [`builtin`]: built-in kinds' server defaults and immutable fields.
+//! - [`protobuf`] (request bodies of typed clients) and [`table`] (`kubectl get` columns).
 //! - [`selectors`], [`status`] (errors as `Status` objects), [`resource`] (resource types).
 
+pub mod apply;
 pub mod builtin;
 pub mod catalog;
 pub mod controllers;
@@ -28,12 +31,14 @@ pub mod lifecycle;
 pub mod object;
 pub mod openapi;
 pub mod patch;
+pub mod protobuf;
 pub mod resource;
 pub mod selectors;
 pub mod server;
 pub mod sim;
 pub mod status;
 pub mod store;
+pub mod table;
 pub mod tls;
 
 pub use sim::KubeSim;

@@ -46,7 +46,24 @@ pub(super) async fn resource(api: &Arc<Api>, req: &Request, t: &Target) -> Resul
     match (&req.method, t.name.as_deref(), sub) {
         (&Method::GET, None, None) if req.query.flag("watch") => watch::start(api, req, &rt, t),
         (&Method::GET, None, None) => list(api, req, &rt, t),
-        (&Method::GET, Some(name), None) => get(api, &rt, t, name).map(Reply::ok),
+        (&Method::GET, Some(name), None) => {
+            let obj = get(api, &rt, t, name)?;
+            match table_request(api, req, &rt)? {
+                Some((kind, include)) => {
+                    let rv = meta_str(&obj, "resourceVersion")
+                        .unwrap_or_default()
+                        .to_owned();
+                    Ok(Reply::ok(crate::table::table(
+                        &kind,
+                        &[obj],
+                        include,
+                        &rv,
+                        true,
+                    )))
+                }
+                None => Ok(Reply::ok(obj)),
+            }
+        }
         (&Method::GET, Some(name), Some("status")) if rt.status => {
             get(api, &rt, t, name).map(Reply::ok)
         }
@@ -193,7 +210,32 @@ fn scale(
     }
 }
 
-fn key(t: &Target, name: &str) -> ObjectKey {
+/// Whether the client asked for a Table, and how to build it.
+pub(super) fn table_request(
+    api: &Api,
+    req: &Request,
+    rt: &ResourceType,
+) -> Result<Option<(crate::table::TableKind, crate::table::IncludeObject)>, ApiError> {
+    let accept = req.headers.get("accept").and_then(|v| v.to_str().ok());
+    if !crate::table::wants_table(accept) {
+        return Ok(None);
+    }
+    let include = crate::table::IncludeObject::from_query(req.query.get("includeObject"))
+        .map_err(ApiError::bad_request)?;
+    let kind = if rt.custom {
+        let columns = api
+            .catalog
+            .info(&rt.group, &rt.version, &rt.plural)
+            .and_then(|i| i.crd().map(|c| c.printer_columns.clone()))
+            .unwrap_or_default();
+        crate::table::TableKind::custom(&rt.group, &rt.kind, columns)
+    } else {
+        crate::table::TableKind::builtin(&rt.group, &rt.kind)
+    };
+    Ok(Some((kind, include)))
+}
+
+pub(super) fn key(t: &Target, name: &str) -> ObjectKey {
     (t.namespace.clone().unwrap_or_default(), name.to_owned())
 }
 
@@ -256,6 +298,13 @@ fn list(api: &Api, req: &Request, rt: &ResourceType, t: &Target) -> Result<Reply
     if rt.custom && metadata.get("continue").is_none() {
         metadata["continue"] = json!("");
     }
+    if let Some((kind, include)) = table_request(api, req, rt)? {
+        let mut table = crate::table::table(&kind, &items, include, &rv.to_string(), true);
+        if let Some(token) = metadata.get("continue") {
+            table["metadata"]["continue"] = token.clone();
+        }
+        return Ok(Reply::ok(table));
+    }
     Ok(Reply::ok(json!({
         "kind": rt.list_kind(),
         "apiVersion": rt.api_version(),
@@ -299,10 +348,22 @@ pub(super) fn decode_body(req: &Request, rt: &ResourceType) -> Result<Value, Api
         .get("content-type")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("application/json");
-    if content_type.starts_with("application/vnd.kubernetes.protobuf") {
-        return Err(ApiError::unsupported_media_type(
-            "application/json, application/yaml",
-        ));
+    if crate::protobuf::is_protobuf(content_type) {
+        let decoded = crate::protobuf::decode(&req.body).map_err(|e| match e.status_code() {
+            415 => ApiError::unsupported_media_type("application/json, application/yaml"),
+            _ => ApiError::bad_request(format!(
+                "{} in version \"{}\" cannot be handled as a {}: {e}",
+                rt.kind, rt.version, rt.kind
+            )),
+        })?;
+        if decoded["kind"].as_str().is_some_and(|k| k != rt.kind) {
+            return Err(ApiError::bad_request(format!(
+                "the kind in the data ({}) does not match the expected kind ({})",
+                decoded["kind"].as_str().unwrap_or_default(),
+                rt.kind
+            )));
+        }
+        return Ok(decoded);
     }
     let parsed: Result<Value, String> = if content_type.contains("yaml") {
         serde_yaml_ng::from_slice(&req.body).map_err(|e| e.to_string())
@@ -317,7 +378,7 @@ pub(super) fn decode_body(req: &Request, rt: &ResourceType) -> Result<Value, Api
     })
 }
 
-fn dry_run(req: &Request, options: &str) -> Result<bool, ApiError> {
+pub(super) fn dry_run(req: &Request, options: &str) -> Result<bool, ApiError> {
     match req.query.get("dryRun") {
         None => Ok(false),
         Some("All") => Ok(true),
@@ -351,6 +412,7 @@ fn create(api: &Arc<Api>, req: &Request, rt: &ResourceType, t: &Target) -> Resul
         crate::builtin::apply_defaults(rt, &mut obj);
     }
     let warnings = admit(rt, &mut obj, fv, false)?;
+    super::ssa::track(api, req, rt, None, &mut obj, None)?;
     let subject = rt.subject(&name);
     let mut result = None;
     let stored = api.store.write(&rt.key(), &key(t, &name), |current, _| {
@@ -387,7 +449,11 @@ fn create(api: &Arc<Api>, req: &Request, rt: &ResourceType, t: &Target) -> Resul
 }
 
 /// Defaults, allocated fields and immutability of built-in kinds on update.
-fn builtin_update(rt: &ResourceType, old: &Value, new: &mut Value) -> Result<(), ApiError> {
+pub(super) fn builtin_update(
+    rt: &ResourceType,
+    old: &Value,
+    new: &mut Value,
+) -> Result<(), ApiError> {
     if rt.custom {
         return Ok(());
     }
@@ -397,7 +463,7 @@ fn builtin_update(rt: &ResourceType, old: &Value, new: &mut Value) -> Result<(),
 }
 
 /// The custom-resource pipeline (no-op for built-ins).
-fn admit(
+pub(super) fn admit(
     rt: &ResourceType,
     obj: &mut Value,
     fv: FieldValidation,
@@ -411,7 +477,7 @@ fn admit(
 }
 
 /// Refuses creates in a missing or terminating namespace.
-fn check_namespace_open(
+pub(super) fn check_namespace_open(
     api: &Api,
     ns: &str,
     rt: &ResourceType,
@@ -511,6 +577,14 @@ fn update(
             custom::prepare_crd(&mut new)?;
         }
         let warnings = admit(rt, &mut new, fv, status)?;
+        super::ssa::track(
+            api,
+            req,
+            rt,
+            Some(old),
+            &mut new,
+            status.then_some("status"),
+        )?;
         Ok((new, warnings))
     })
 }
@@ -523,6 +597,14 @@ fn patch(
     name: &str,
     status: bool,
 ) -> Result<Reply, ApiError> {
+    if req
+        .headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|c| c.starts_with("application/apply-patch"))
+    {
+        return super::ssa::apply(api, req, rt, t, name, status);
+    }
     let dry = dry_run(req, "PatchOptions")?;
     let fv = custom::field_validation(req, "PatchOptions")?;
     let content_type = req
@@ -556,6 +638,14 @@ fn patch(
             custom::prepare_crd(&mut new)?;
         }
         let warnings = admit(rt, &mut new, fv, status)?;
+        super::ssa::track(
+            api,
+            req,
+            rt,
+            Some(old),
+            &mut new,
+            status.then_some("status"),
+        )?;
         Ok((new, warnings))
     })
 }
@@ -605,7 +695,7 @@ fn apply_patch(
 }
 
 /// Read-modify-write of an existing object; removes it when its last finalizer went.
-fn write_existing(
+pub(super) fn write_existing(
     api: &Arc<Api>,
     rt: &ResourceType,
     t: &Target,
@@ -660,8 +750,16 @@ struct DeleteOptions {
 }
 
 fn delete_options(req: &Request) -> Result<DeleteOptions, ApiError> {
+    let content_type = req
+        .headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
     let body: Value = if req.body.is_empty() {
         json!({})
+    } else if crate::protobuf::is_protobuf(content_type) {
+        crate::protobuf::decode(&req.body)
+            .map_err(|e| ApiError::bad_request(format!("error decoding DeleteOptions: {e}")))?
     } else {
         serde_json::from_slice(&req.body)
             .map_err(|e| ApiError::bad_request(format!("error decoding DeleteOptions: {e}")))?
@@ -881,7 +979,7 @@ fn finalize_namespace(
 
 /// Work that follows an object's removal: garbage collection of dependents, namespaces
 /// waiting for their last object.
-fn after_removal(api: &Arc<Api>, rt: &ResourceType, removed: &Value) {
+pub(super) fn after_removal(api: &Arc<Api>, rt: &ResourceType, removed: &Value) {
     crate::lifecycle::after_removal(api, rt.namespaced, removed);
     custom::custom_resource_removed(api, rt);
 }

@@ -9,6 +9,8 @@ mod handlers;
 pub mod patch_meta;
 pub mod path;
 pub mod query;
+mod ssa;
+pub mod types;
 mod watch;
 
 use std::net::SocketAddr;

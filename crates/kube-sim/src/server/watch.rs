@@ -121,9 +121,26 @@ struct Filter {
     rt: ResourceType,
     namespace: Option<String>,
     selectors: Selectors,
+    /// Events as one-row Tables (`Accept: ...;as=Table`); headers only on the first.
+    table: Option<(crate::table::TableKind, crate::table::IncludeObject)>,
+    headers_sent: std::cell::Cell<bool>,
 }
 
 impl Filter {
+    /// One event line, as the object or as a one-row Table.
+    fn event_line(&self, event_type: &str, object: Value) -> Bytes {
+        match &self.table {
+            Some((kind, include)) => {
+                let first = !self.headers_sent.replace(true);
+                line(
+                    event_type,
+                    &crate::table::watch_event_table(kind, &object, *include, first),
+                )
+            }
+            None => line(event_type, &object),
+        }
+    }
+
     fn in_scope(&self, obj: &Value) -> bool {
         self.namespace
             .as_deref()
@@ -149,7 +166,7 @@ impl Filter {
             EventType::Modified if before => EventType::Deleted,
             _ => return None,
         };
-        Some(line(kind.as_str(), &present(e.object.clone(), &self.rt)))
+        Some(self.event_line(kind.as_str(), present(e.object.clone(), &self.rt)))
     }
 }
 
@@ -170,6 +187,8 @@ pub(super) fn start(
         rt: rt.clone(),
         namespace: t.namespace.clone(),
         selectors,
+        table: super::handlers::table_request(api, req, rt)?,
+        headers_sent: std::cell::Cell::new(false),
     };
     let (tx, rx) = mpsc::channel(256);
     let mut initial = Vec::new();
@@ -190,7 +209,7 @@ pub(super) fn start(
             let (live, _) = api.store.watch_from(api.store.rv());
             let (items, rv) = api.store.list(&rt.key(), t.namespace.as_deref());
             for item in items.into_iter().filter(|o| filter.matches(o)) {
-                initial.push(line("ADDED", &present(item, rt)));
+                initial.push(filter.event_line("ADDED", present(item, rt)));
             }
             if opts.send_initial_events {
                 initial.push(bookmark(rt, rv, true));
@@ -299,6 +318,8 @@ mod tests {
             rt: rt(),
             namespace: Some("demo".into()),
             selectors: Selectors::parse(Some("app=web"), None, "ConfigMap", false).unwrap(),
+            table: None,
+            headers_sent: std::cell::Cell::new(false),
         };
         let web = json!({"app": "web"});
         let other = json!({"app": "db"});

@@ -250,3 +250,72 @@ async fn kubectl_over_https() {
     );
     assert_eq!(k.ok(&["apply", "-f", &file]), "configmap/tls created\n");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn server_side_apply_of_flux_crds_protobuf_creates_and_printer_columns() {
+    let Some((_sim, k)) = setup().await else {
+        return;
+    };
+    let crds = concat!(env!("CARGO_MANIFEST_DIR"), "/../../config/crd/bases");
+    let out = k.ok(&["apply", "--server-side", "-f", crds]);
+    assert_eq!(out.lines().count(), 3, "{out}");
+    assert!(out.contains("customresourcedefinition.apiextensions.k8s.io/ocirepositories.source.toolkit.fluxcd.io serverside-applied"), "{out}");
+    let out = k.ok(&[
+        "wait",
+        "--for=condition=Established",
+        "crd/helmreleases.helm.toolkit.fluxcd.io",
+        "--timeout=20s",
+    ]);
+    assert!(out.contains("condition met"), "{out}");
+    // kubectl sends these creates as protobuf.
+    assert_eq!(
+        k.ok(&["create", "namespace", "flux-system"]),
+        "namespace/flux-system created\n"
+    );
+    assert_eq!(
+        k.ok(&[
+            "create",
+            "configmap",
+            "vars",
+            "-n",
+            "flux-system",
+            "--from-literal=a=b"
+        ]),
+        "configmap/vars created\n"
+    );
+    let samples = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../config/samples/1-manifests.yaml"
+    );
+    let out = k.ok(&["apply", "--server-side", "-f", samples]);
+    assert!(
+        out.contains("ocirepository.source.toolkit.fluxcd.io/podinfo serverside-applied"),
+        "{out}"
+    );
+    // The CRD's printer columns come back as a Table.
+    let table = k.ok(&["get", "ocirepositories", "-n", "flux-system"]);
+    let header: Vec<&str> = table.lines().next().unwrap().split_whitespace().collect();
+    assert_eq!(header, ["NAME", "URL", "READY", "STATUS", "AGE"], "{table}");
+    assert!(
+        table.contains("oci://ghcr.io/stefanprodan/manifests/podinfo"),
+        "{table}"
+    );
+    // Another manager changing a value kubectl owns conflicts.
+    let changed = k.file(
+        "changed.yaml",
+        &std::fs::read_to_string(samples)
+            .unwrap()
+            .replacen("interval: 10m", "interval: 5m", 1),
+    );
+    let (ok, _, err) = k.run(&[
+        "apply",
+        "--server-side",
+        "--field-manager=other",
+        "-f",
+        &changed,
+    ]);
+    assert!(!ok && err.contains("conflict with \"kubectl\""), "{err}");
+    // Nothing to change: diff is empty and exits 0.
+    let diff = k.run(&["diff", "--server-side", "-f", samples]);
+    assert!(diff.0 && diff.1.is_empty(), "diff: {} {}", diff.1, diff.2);
+}

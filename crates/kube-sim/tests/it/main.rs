@@ -6,6 +6,7 @@
 //! - `crds`: Flux's CRDs: Established, discovery, defaulting, validation messages, deletion.
 //! - `kube_rs`: CRUD, selectors, preconditions, status subresource, finalizers, namespaces,
 //!   garbage collection and watches through the kube-rs client and kube-runtime watcher.
+//! - `ssa`: server-side apply: conflicts, force, dry-run, field removal, managedFields.
 //! - `robustness`: random malformed requests always get a 4xx Status, never a crash.
 //! - `kubectl`: the real kubectl: apply (create and strategic merge), get, label, annotate,
 //!   delete, api-resources, explain, rollout status, wait.
@@ -16,4 +17,5 @@ mod crds;
 mod kube_rs;
 mod kubectl;
 mod robustness;
+mod ssa;
 mod support;
