@@ -10,6 +10,7 @@
 //! - [`crd`]: CustomResourceDefinition checks and the custom-resource pipeline (pruning,
 //!   defaulting, OpenAPI and CEL validation).
 //! - [`apply`]: server-side apply and managedFields (structured-merge-diff semantics).
+//! - [`auth`]: bearer tokens, RBAC, impersonation and access reviews (with `--tls`).
 //! - [`patch`]: JSON merge patch, JSON patch and strategic merge patch.
 //! - [`controllers`]: simulated kubelet and workload controllers (Deployments become
 //!   available, Jobs complete, Services get cluster IPs, claims bind).
@@ -21,6 +22,7 @@
 //! - [`selectors`], [`status`] (errors as `Status` objects), [`resource`] (resource types).
 
 pub mod apply;
+pub mod auth;
 pub mod builtin;
 pub mod catalog;
 pub mod controllers;

@@ -53,7 +53,11 @@ impl KubeSim {
                 .map_err(std::io::Error::other)?,
             None => crate::store::Store::default(),
         };
-        let api = Arc::new(Api::with_store(catalog, store));
+        let mut api = Api::with_store(catalog, store);
+        if options.tls {
+            api = api.with_authentication(ADMIN_TOKEN);
+        }
+        let api = Arc::new(api);
         // CRDs restored from the data directory are served again.
         let crds = (
             "apiextensions.k8s.io".to_owned(),

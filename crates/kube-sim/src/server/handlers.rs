@@ -73,7 +73,35 @@ pub(super) async fn resource(api: &Arc<Api>, req: &Request, t: &Target) -> Resul
         (&Method::PUT | &Method::PATCH, Some(name), Some("scale")) if rt.scale => {
             scale(api, req, &rt, t, name)
         }
-        (&Method::POST, None, None) => create(api, req, &rt, t),
+        (&Method::POST, Some(name), Some("token"))
+            if rt.group.is_empty() && rt.plural == "serviceaccounts" =>
+        {
+            let body: Value = serde_json::from_slice(&req.body).unwrap_or_else(|_| json!({}));
+            super::access::token_request(
+                api,
+                t.namespace.as_deref().unwrap_or_default(),
+                name,
+                &body,
+            )
+        }
+        (&Method::POST, None, None) => {
+            let user = req
+                .user
+                .clone()
+                .unwrap_or_else(crate::auth::UserInfo::anonymous);
+            if matches!(
+                rt.group.as_str(),
+                "authorization.k8s.io" | "authentication.k8s.io"
+            ) {
+                let body = decode_body(req, &rt)?;
+                if let Some(reply) =
+                    super::access::special(api, &user, &rt.group, &rt.plural, &body)
+                {
+                    return reply;
+                }
+            }
+            create(api, req, &rt, t)
+        }
         (&Method::PUT, Some(name), None) => update(api, req, &rt, t, name, false),
         (&Method::PUT, Some(name), Some("status")) if rt.status => {
             update(api, req, &rt, t, name, true)

@@ -4,6 +4,7 @@
 //! in; a [`Reply`] out), which keeps the handlers testable without sockets; [`serve`] puts it
 //! behind axum.
 
+mod access;
 mod custom;
 mod handlers;
 pub mod patch_meta;
@@ -32,6 +33,8 @@ pub use watch::WatchStream;
 pub struct Api {
     pub store: Store,
     pub catalog: Arc<Catalog>,
+    /// Bearer tokens (with `--tls`); None: every request acts as the admin.
+    pub authenticator: Option<std::sync::Mutex<crate::auth::Authenticator>>,
 }
 
 /// One request, independent of the transport.
@@ -42,6 +45,8 @@ pub struct Request {
     pub query: query::Query,
     pub headers: HeaderMap,
     pub body: Bytes,
+    /// Who is asking, once authenticated (None before).
+    pub user: Option<crate::auth::UserInfo>,
 }
 
 /// What the server answers.
@@ -97,11 +102,31 @@ impl Api {
     }
 
     pub fn with_store(catalog: Arc<Catalog>, store: Store) -> Api {
-        Api { store, catalog }
+        Api {
+            store,
+            catalog,
+            authenticator: None,
+        }
+    }
+
+    /// Requires bearer tokens (the admin token given) and RBAC on every request.
+    pub fn with_authentication(mut self, admin_token: &str) -> Api {
+        self.authenticator = Some(std::sync::Mutex::new(crate::auth::Authenticator::new(
+            admin_token,
+        )));
+        self
     }
 
     /// Answers one request.
-    pub async fn handle(self: &Arc<Self>, req: Request) -> Reply {
+    pub async fn handle(self: &Arc<Self>, mut req: Request) -> Reply {
+        let user = match access::identify(self, &req) {
+            Ok(user) => user,
+            Err(reply) => return reply,
+        };
+        if let Some(denied) = access::check(self, &req, &user) {
+            return denied;
+        }
+        req.user = Some(user);
         match path::parse(&req.path) {
             path::Route::Version => {
                 Reply::ok(crate::discovery::version(crate::discovery::GIT_VERSION))
@@ -198,6 +223,7 @@ fn router(api: Arc<Api>) -> axum::Router {
                     query: query::Query::parse(uri.query()),
                     headers,
                     body,
+                    user: None,
                 };
                 into_response(api.handle(req).await)
             }

@@ -319,3 +319,65 @@ async fn server_side_apply_of_flux_crds_protobuf_creates_and_printer_columns() {
     let diff = k.run(&["diff", "--server-side", "-f", samples]);
     assert!(diff.0 && diff.1.is_empty(), "diff: {} {}", diff.1, diff.2);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rbac_can_i_and_impersonation_over_https() {
+    let Some(bin) = kubectl() else { return };
+    let sim = crate::support::start_tls().await;
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = dir.path().join("kubeconfig");
+    sim.write_kubeconfig(&kubeconfig).unwrap();
+    let k = Kubectl {
+        bin,
+        kubeconfig,
+        _dir: dir,
+    };
+    let rbac = k.file(
+        "rbac.yaml",
+        "apiVersion: v1\nkind: Namespace\nmetadata: {name: demo}\n---\n\
+         apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: viewer, namespace: demo}\n---\n\
+         apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: cm-reader, namespace: demo}\n\
+         rules:\n- apiGroups: [\"\"]\n  resources: [configmaps]\n  verbs: [get, list, watch]\n---\n\
+         apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: viewer, namespace: demo}\n\
+         roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: cm-reader}\n\
+         subjects:\n- kind: ServiceAccount\n  name: viewer\n  namespace: demo\n",
+    );
+    k.ok(&["apply", "-f", &rbac]);
+    let sa = "--as=system:serviceaccount:demo:viewer";
+    assert_eq!(
+        k.ok(&["auth", "can-i", "list", "configmaps", "-n", "demo", sa]),
+        "yes\n"
+    );
+    let (ok, out, _) = k.run(&["auth", "can-i", "list", "secrets", "-n", "demo", sa]);
+    assert!(!ok && out == "no\n", "{out}");
+    assert_eq!(
+        k.ok(&["get", "configmaps", "-n", "demo", sa, "-o", "name"]),
+        "configmap/kube-root-ca.crt\n"
+    );
+    let (ok, _, err) = k.run(&["get", "secrets", "-n", "demo", sa]);
+    assert!(!ok, "secrets must be forbidden");
+    assert!(
+        err.contains("secrets is forbidden: User \"system:serviceaccount:demo:viewer\" cannot list resource \"secrets\" in API group \"\" in the namespace \"demo\""),
+        "{err}"
+    );
+    let whoami = k.ok(&[
+        "auth",
+        "whoami",
+        sa,
+        "-o",
+        "jsonpath={.status.userInfo.username}",
+    ]);
+    assert_eq!(whoami, "system:serviceaccount:demo:viewer");
+    // A token issued for the ServiceAccount authenticates as it.
+    let token = k.ok(&["create", "token", "viewer", "-n", "demo"]);
+    let (ok, _, err) = k.run(&[
+        "get",
+        "secrets",
+        "-n",
+        "demo",
+        &format!("--token={}", token.trim()),
+    ]);
+    assert!(!ok && err.contains("forbidden"), "{err}");
+    let (ok, _, err) = k.run(&["get", "pods", "-n", "demo", "--token=not-a-token"]);
+    assert!(!ok && err.contains("Unauthorized"), "{err}");
+}

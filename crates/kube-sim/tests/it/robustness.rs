@@ -116,6 +116,7 @@ async fn malformed_requests_get_a_status_never_a_crash() {
             query: Query::parse(Some(*rng.pick(&queries[..]))),
             headers,
             body: Bytes::from(body),
+            user: None,
         };
         let description = format!("#{i} {} {}", req.method, req.path);
         match api.handle(req).await {
