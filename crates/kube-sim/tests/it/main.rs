@@ -4,6 +4,7 @@
 //! - `binary`: `kube-sim serve`: readiness line, SIGTERM, restart with `--data-dir`.
 //! - `controllers`: simulated workloads: rollouts, failures, Jobs, Services, claims.
 //! - `crds`: Flux's CRDs: Established, discovery, defaulting, validation messages, deletion.
+//! - `helm`: Helm 3.18 and 4.1: install, upgrade, list, history, rollback, uninstall with --wait.
 //! - `kube_rs`: CRUD, selectors, preconditions, status subresource, finalizers, namespaces,
 //!   garbage collection and watches through the kube-rs client and kube-runtime watcher.
 //! - `ssa`: server-side apply: conflicts, force, dry-run, field removal, managedFields.
@@ -14,6 +15,7 @@
 mod binary;
 mod controllers;
 mod crds;
+mod helm;
 mod kube_rs;
 mod kubectl;
 mod robustness;
