@@ -118,10 +118,7 @@ async fn lifecycle(helm_name: &str) {
     );
 
     helm.run(&["rollback", &release, "1", "--wait", "--timeout", "60s"]);
-    assert_eq!(
-        deployments.get(&name).await.unwrap().spec.replicas,
-        Some(1)
-    );
+    assert_eq!(deployments.get(&name).await.unwrap().spec.replicas, Some(1));
 
     helm.run(&["uninstall", &release, "--wait", "--timeout", "60s"]);
     assert!(deployments.get_opt(&name).await.unwrap().is_none());

@@ -381,3 +381,126 @@ async fn rbac_can_i_and_impersonation_over_https() {
     let (ok, _, err) = k.run(&["get", "pods", "-n", "demo", "--token=not-a-token"]);
     assert!(!ok && err.contains("Unauthorized"), "{err}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn patch_types_wide_output_watch_and_namespace_deletion() {
+    let Some((_sim, k)) = setup().await else {
+        return;
+    };
+    let file = k.file(
+        "app.yaml",
+        concat!(
+            "apiVersion: v1\nkind: Namespace\nmetadata: {name: team}\n---\n",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: team}\n",
+            "spec:\n  replicas: 1\n  selector: {matchLabels: {app: web}}\n",
+            "  template:\n    metadata: {labels: {app: web}}\n",
+            "    spec:\n      containers:\n      - {name: web, image: \"nginx:1.25\"}\n",
+        ),
+    );
+    k.ok(&["apply", "-f", &file]);
+    k.ok(&[
+        "rollout",
+        "status",
+        "deploy/web",
+        "-n",
+        "team",
+        "--timeout=30s",
+    ]);
+    let wide = k.ok(&["get", "deploy", "-n", "team", "-o", "wide"]);
+    let header: Vec<&str> = wide.lines().next().unwrap().split_whitespace().collect();
+    assert_eq!(
+        header,
+        [
+            "NAME",
+            "READY",
+            "UP-TO-DATE",
+            "AVAILABLE",
+            "AGE",
+            "CONTAINERS",
+            "IMAGES",
+            "SELECTOR"
+        ],
+        "{wide}"
+    );
+    assert!(
+        wide.contains("nginx:1.25") && wide.contains("app=web"),
+        "{wide}"
+    );
+
+    assert_eq!(
+        k.ok(&[
+            "patch",
+            "deploy",
+            "web",
+            "-n",
+            "team",
+            "--type=merge",
+            "-p",
+            r#"{"metadata":{"labels":{"a":"1"}}}"#
+        ]),
+        "deployment.apps/web patched\n"
+    );
+    assert_eq!(
+        k.ok(&[
+            "patch",
+            "deploy",
+            "web",
+            "-n",
+            "team",
+            "--type=json",
+            "-p",
+            r#"[{"op":"add","path":"/metadata/labels/b","value":"2"}]"#
+        ]),
+        "deployment.apps/web patched\n"
+    );
+    assert_eq!(
+        k.ok(&[
+            "patch",
+            "deploy",
+            "web",
+            "-n",
+            "team",
+            "--type=strategic",
+            "-p",
+            r#"{"spec":{"template":{"spec":{"containers":[{"name":"web","image":"nginx:1.26"}]}}}}"#
+        ]),
+        "deployment.apps/web patched\n"
+    );
+    let (ok, _, err) = k.run(&[
+        "patch",
+        "deploy",
+        "web",
+        "-n",
+        "team",
+        "--type=json",
+        "-p",
+        r#"[{"op":"test","path":"/metadata/name","value":"other"}]"#,
+    ]);
+    assert!(
+        !ok && err.contains("the server rejected our request"),
+        "{err}"
+    );
+    let labels = k.ok(&["get", "deploy", "web", "-n", "team", "-o", "jsonpath={.metadata.labels.a}{.metadata.labels.b}{.spec.template.spec.containers[0].image}"]);
+    assert_eq!(labels, "12nginx:1.26");
+
+    // `get --watch` prints the current object, then follows changes until the request times out.
+    let watch = k.ok(&[
+        "get",
+        "configmap",
+        "kube-root-ca.crt",
+        "-n",
+        "team",
+        "--watch",
+        "--request-timeout=2s",
+    ]);
+    assert!(watch.contains("kube-root-ca.crt"), "{watch}");
+
+    assert_eq!(
+        k.ok(&["delete", "namespace", "team", "--timeout=30s"]),
+        "namespace \"team\" deleted\n"
+    );
+    let (ok, _, err) = k.run(&["get", "namespace", "team"]);
+    assert!(!ok && err.contains("not found"), "{err}");
+    let left = k.ok(&["get", "deploy,rs,pods", "-n", "team", "-o", "name"]);
+    assert!(left.trim().is_empty(), "content left behind: {left}");
+}
