@@ -4,6 +4,7 @@
 //!   `crds --check` fails when the committed files differ.
 //! - `crds --fingerprint FILE` prints the field-for-field fingerprint of a CRD file (used to
 //!   record Flux's released CRDs under crates/api/testdata/flux/).
+//! - `bench kube-sim` runs the kube-sim benchmark in release mode.
 //! - `samples [DIR]` reads every YAML file under DIR (default config/samples) into the
 //!   ferroflux API types and reports each Flux object and whether it round-trips losslessly.
 
@@ -31,6 +32,11 @@ enum Command {
         #[arg(long, value_name = "FILE", conflicts_with = "check")]
         fingerprint: Option<PathBuf>,
     },
+    /// Run a benchmark in release mode: `kube-sim`.
+    Bench {
+        /// What to benchmark.
+        target: String,
+    },
     /// Read Flux YAML into the API types and check each object round-trips.
     Samples {
         /// Directory to read (default: config/samples).
@@ -52,9 +58,45 @@ fn main() -> Result<()> {
             Ok(())
         }
         Command::Crds { check, .. } => crds(&workspace_root().join("config/crd/bases"), check),
+        Command::Bench { target } => bench(&target),
         Command::Samples { dir } => {
             samples(&dir.unwrap_or_else(|| workspace_root().join("config/samples")))
         }
+    }
+}
+
+fn bench(target: &str) -> Result<()> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let run = |args: &[&str]| -> Result<()> {
+        let status = std::process::Command::new(&cargo)
+            .args(args)
+            .current_dir(workspace_root())
+            .status()?;
+        if !status.success() {
+            bail!("cargo {} failed", args.join(" "));
+        }
+        Ok(())
+    };
+    match target {
+        "kube-sim" => {
+            run(&[
+                "build",
+                "--release",
+                "-p",
+                "ferroflux-kube-sim",
+                "--bin",
+                "kube-sim",
+            ])?;
+            run(&[
+                "run",
+                "--release",
+                "-p",
+                "ferroflux-kube-sim",
+                "--example",
+                "bench",
+            ])
+        }
+        other => bail!("unknown benchmark {other:?}; available: kube-sim"),
     }
 }
 
