@@ -129,6 +129,9 @@ pub fn spawn(api: Arc<Api>) -> tokio::task::JoinHandle<()> {
                 Ok(event) => {
                     if event.event_type == crate::store::EventType::Deleted {
                         owner_changed(&api, &event.object);
+                        if event.resource == key("", "pods") {
+                            services_of(&api, &event.object);
+                        }
                         continue;
                     }
                     reconcile(&api, &event.resource, &event.object);
@@ -160,10 +163,22 @@ fn reconcile(api: &Arc<Api>, resource: &ResourceKey, obj: &Value) {
         ("", "pods") => {
             pods::kubelet(api, obj);
             owner_changed(api, obj);
+            services_of(api, obj);
         }
-        ("", "services") => services::service(api, obj),
+        ("", "services") => {
+            services::service(api, obj);
+            services::endpoints(api, obj);
+        }
         ("", "persistentvolumeclaims") => services::claim(api, obj),
         _ => {}
+    }
+}
+
+/// Refreshes the endpoints of the Services in a Pod's namespace.
+fn services_of(api: &Arc<Api>, pod: &Value) {
+    let ns = meta_str(pod, "namespace").unwrap_or_default();
+    for svc in api.store.list(&key("", "services"), Some(ns)).0 {
+        services::endpoints(api, &svc);
     }
 }
 

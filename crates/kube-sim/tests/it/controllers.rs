@@ -220,3 +220,49 @@ async fn jobs_complete_services_get_ips_and_claims_bind() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn services_get_endpoints_of_their_ready_pods() {
+    use k8s_openapi::api::core::v1::Endpoints;
+    use k8s_openapi::api::discovery::v1::EndpointSlice;
+    let sim = start().await;
+    let client = sim.client().unwrap();
+    let deployments: Api<Deployment> = Api::namespaced(client.clone(), "default");
+    deployments
+        .create(&PostParams::default(), &deployment("web", 2, None))
+        .await
+        .unwrap();
+    let services: Api<Service> = Api::namespaced(client.clone(), "default");
+    services
+        .create(
+            &PostParams::default(),
+            &typed(
+                json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web"},
+        "spec": {"selector": {"app": "web"}, "ports": [{"port": 80, "targetPort": 8080}]}}),
+            ),
+        )
+        .await
+        .unwrap();
+    let slices: Api<EndpointSlice> = Api::namespaced(client.clone(), "default");
+    eventually("a slice with two ready endpoints", || async {
+        let list = slices
+            .list(&ListParams::default().labels("kubernetes.io/service-name=web"))
+            .await
+            .unwrap()
+            .items;
+        let Some(slice) = list.first() else {
+            return false;
+        };
+        let eps = slice.endpoints.clone().unwrap_or_default();
+        list.len() == 1
+            && eps.len() == 2
+            && eps
+                .iter()
+                .all(|e| e.conditions.as_ref().and_then(|c| c.ready) == Some(true))
+            && slice.ports.as_ref().and_then(|p| p[0].port) == Some(8080)
+    })
+    .await;
+    let endpoints: Api<Endpoints> = Api::namespaced(client.clone(), "default");
+    let ep = endpoints.get("web").await.unwrap();
+    assert_eq!(ep.subsets.unwrap()[0].addresses.as_ref().unwrap().len(), 2);
+}
