@@ -215,7 +215,9 @@ pub fn terminate_namespace(api: &Arc<Api>, ns: &str) {
             remove(api, &resource, &(ns.to_owned(), name), 1);
         }
     }
-    if !api.store.namespace_contents(ns).is_empty() {
+    let remaining = api.store.namespace_contents(ns);
+    if !remaining.is_empty() {
+        report_remaining(api, ns, &remaining);
         return;
     }
     let _ = api
@@ -239,6 +241,115 @@ pub fn terminate_namespace(api: &Arc<Api>, ns: &str) {
                 return Ok(Write::Delete);
             }
             Ok(if object::same_content(cur, &next) {
+                Write::Keep
+            } else {
+                Write::Put(next)
+            })
+        });
+}
+
+/// Writes the namespace controller's conditions while content is still being removed
+/// (spec §6.2): which resources remain, and which finalizers hold them.
+fn report_remaining(api: &Arc<Api>, ns: &str, remaining: &[(ResourceKey, usize)]) {
+    let mut finalizers: std::collections::BTreeMap<String, usize> =
+        std::collections::BTreeMap::new();
+    for (resource, _) in remaining {
+        for item in api.store.list(resource, Some(ns)).0 {
+            for f in item
+                .pointer("/metadata/finalizers")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                *finalizers
+                    .entry(f.as_str().unwrap_or_default().to_owned())
+                    .or_default() += 1;
+            }
+        }
+    }
+    let resources: Vec<String> = remaining
+        .iter()
+        .map(|((group, plural), n)| format!("{plural}.{group} has {n} resource instances"))
+        .collect();
+    let now = object::timestamp(jiff::Timestamp::now());
+    let condition = |t: &str, status: &str, reason: &str, message: String| serde_json::json!({"type": t, "status": status, "lastTransitionTime": now, "reason": reason, "message": message});
+    let mut conditions = vec![
+        condition(
+            "NamespaceDeletionDiscoveryFailure",
+            "False",
+            "ResourcesDiscovered",
+            "All resources successfully discovered".into(),
+        ),
+        condition(
+            "NamespaceDeletionGroupVersionParsingFailure",
+            "False",
+            "ParsedGroupVersions",
+            "All legacy kube types successfully parsed".into(),
+        ),
+        condition(
+            "NamespaceDeletionContentFailure",
+            "False",
+            "ContentDeleted",
+            "All content successfully deleted, may be waiting on finalization".into(),
+        ),
+        condition(
+            "NamespaceContentRemaining",
+            "True",
+            "SomeResourcesRemain",
+            format!("Some resources are remaining: {}", resources.join(", ")),
+        ),
+    ];
+    conditions.push(if finalizers.is_empty() {
+        condition(
+            "NamespaceFinalizersRemaining",
+            "False",
+            "ContentHasNoFinalizers",
+            "All content-preserving finalizers finished".into(),
+        )
+    } else {
+        let list: Vec<String> = finalizers
+            .iter()
+            .map(|(f, n)| format!("{f} in {n} resource instances"))
+            .collect();
+        condition(
+            "NamespaceFinalizersRemaining",
+            "True",
+            "SomeFinalizersRemain",
+            format!(
+                "Some content in the namespace has finalizers remaining: {}",
+                list.join(", ")
+            ),
+        )
+    });
+    let ns_key: ResourceKey = (String::new(), "namespaces".into());
+    let _ = api
+        .store
+        .write::<()>(&ns_key, &(String::new(), ns.to_owned()), |current, _| {
+            let Some(cur) = current else {
+                return Ok(Write::Keep);
+            };
+            // Keep transition times of conditions that did not change.
+            let old: Vec<Value> = cur
+                .pointer("/status/conditions")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
+            let merged: Vec<Value> = conditions
+                .iter()
+                .map(|c| {
+                    match old.iter().find(|o| {
+                        o["type"] == c["type"]
+                            && o["status"] == c["status"]
+                            && o["message"] == c["message"]
+                    }) {
+                        Some(o) => o.clone(),
+                        None => c.clone(),
+                    }
+                })
+                .collect();
+            let mut next = cur.clone();
+            next["status"]["conditions"] = Value::Array(merged);
+            Ok(if &next == cur {
                 Write::Keep
             } else {
                 Write::Put(next)

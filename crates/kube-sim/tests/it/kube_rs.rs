@@ -207,6 +207,31 @@ async fn namespaces_scope_creates_and_terminate_with_their_content() {
         Some("Terminating")
     );
     assert!(cms.get_opt("free").await.unwrap().is_none());
+    let conditions = namespaces
+        .get("demo")
+        .await
+        .unwrap()
+        .status
+        .unwrap()
+        .conditions
+        .unwrap();
+    let finalizers = conditions
+        .iter()
+        .find(|c| c.type_ == "NamespaceFinalizersRemaining")
+        .unwrap();
+    assert_eq!(finalizers.status, "True");
+    assert_eq!(
+        finalizers.message.as_deref(),
+        Some("Some content in the namespace has finalizers remaining: example.com/hold in 1 resource instances")
+    );
+    let content = conditions
+        .iter()
+        .find(|c| c.type_ == "NamespaceContentRemaining")
+        .unwrap();
+    assert_eq!(
+        content.message.as_deref(),
+        Some("Some resources are remaining: configmaps. has 1 resource instances")
+    );
     assert!(cms
         .get("held")
         .await
