@@ -490,7 +490,8 @@ pub(super) fn builtin_update(
     crate::builtin::validate_update(rt, old, new)
 }
 
-/// The custom-resource pipeline (no-op for built-ins).
+/// The admission pipeline: unknown fields of built-in kinds are refused or dropped as
+/// `fieldValidation` says; custom resources are pruned, defaulted and validated.
 pub(super) fn admit(
     rt: &ResourceType,
     obj: &mut Value,
@@ -498,9 +499,29 @@ pub(super) fn admit(
     status_write: bool,
 ) -> Result<Vec<String>, ApiError> {
     if rt.custom {
-        custom::admit(rt, obj, fv, status_write)
-    } else {
-        Ok(Vec::new())
+        return custom::admit(rt, obj, fv, status_write);
+    }
+    let Some(root) = crate::openapi::model::patch_meta(&rt.group, &rt.version, &rt.kind) else {
+        return Ok(Vec::new());
+    };
+    let unknown = super::types::prune_unknown(root, obj);
+    if unknown.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list: Vec<String> = unknown
+        .iter()
+        .map(|f| format!("unknown field \"{f}\""))
+        .collect();
+    match fv {
+        FieldValidation::Strict => Err(ApiError::bad_request(format!(
+            "{} in version \"{}\" cannot be handled as a {}: strict decoding error: {}",
+            rt.kind,
+            rt.version,
+            rt.kind,
+            list.join(", ")
+        ))),
+        FieldValidation::Warn => Ok(list),
+        FieldValidation::Ignore => Ok(Vec::new()),
     }
 }
 

@@ -85,3 +85,86 @@ impl TypeInfo for SchemaTypes<'_> {
         self.0.raw().get("default").cloned()
     }
 }
+
+/// Removes fields a built-in kind does not declare and returns their paths (`spec.foo`,
+/// `spec.containers[0].bogus`), as kube-apiserver's strict decoding finds them.
+pub fn prune_unknown(schema: Schema<'_>, obj: &mut Value) -> Vec<String> {
+    let mut unknown = Vec::new();
+    walk(schema, obj, String::new(), &mut unknown, 0);
+    unknown
+}
+
+fn walk(
+    schema: Schema<'_>,
+    value: &mut Value,
+    path: String,
+    unknown: &mut Vec<String>,
+    depth: usize,
+) {
+    if depth > crate::apply::MAX_DEPTH {
+        return;
+    }
+    match (schema.shape(), value) {
+        (SchemaShape::Struct, Value::Object(map)) => {
+            let declared = schema.raw().get("properties").and_then(Value::as_object);
+            let mut gone = Vec::new();
+            for (key, child) in map.iter_mut() {
+                let child_path = if path.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{path}.{key}")
+                };
+                if declared.is_some_and(|d| d.contains_key(key)) {
+                    if let Some(s) = schema.field(key) {
+                        walk(s, child, child_path, unknown, depth + 1);
+                    }
+                } else if depth > 0 || !matches!(key.as_str(), "apiVersion" | "kind") {
+                    unknown.push(child_path);
+                    gone.push(key.clone());
+                }
+            }
+            for key in gone {
+                map.remove(&key);
+            }
+        }
+        (SchemaShape::Map, Value::Object(map)) => {
+            if let Some(values) = schema.field("\u{0}additional") {
+                for (key, child) in map.iter_mut() {
+                    walk(values, child, format!("{path}.{key}"), unknown, depth + 1);
+                }
+            }
+        }
+        (SchemaShape::List, Value::Array(items)) => {
+            if let Some(item) = schema.items() {
+                for (i, child) in items.iter_mut().enumerate() {
+                    walk(item, child, format!("{path}[{i}]"), unknown, depth + 1);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn unknown_fields_of_a_deployment() {
+        let root = crate::openapi::model::patch_meta("apps", "v1", "Deployment").unwrap();
+        let mut d = json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "x", "labels": {"a": "b"}, "bogus": 1},
+            "spec": {"replicas": 1, "foo": true, "template": {"spec": {"containers": [{"name": "c", "image": "i", "nope": 1}]}}}});
+        let unknown = prune_unknown(root, &mut d);
+        assert_eq!(
+            unknown,
+            [
+                "metadata.bogus",
+                "spec.foo",
+                "spec.template.spec.containers[0].nope"
+            ]
+        );
+        assert!(d["spec"].get("foo").is_none());
+        assert_eq!(d["metadata"]["labels"]["a"], "b");
+    }
+}

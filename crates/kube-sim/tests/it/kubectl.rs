@@ -100,6 +100,16 @@ async fn apply_get_label_delete() {
         k.ok(&["label", "cm", "demo", "tier=x"]),
         "configmap/demo labeled\n"
     );
+    // kubectl decodes strictly: unknown fields of built-in kinds are refused.
+    let bad = k.file(
+        "bad.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bad\ndata: {}\nfoo: bar\n",
+    );
+    let (ok, _, err) = k.run(&["apply", "-f", &bad]);
+    assert!(
+        !ok && err.contains("strict decoding error: unknown field \"foo\""),
+        "{err}"
+    );
     assert_eq!(
         k.ok(&[
             "get",
