@@ -104,6 +104,7 @@ use serde_json::Value;
 
 pub use conflict::{Conflict, ConflictCause, Conflicts};
 pub use fieldset::{FieldSet, FieldsV1Error};
+pub use gofmt::go_quote;
 pub use lastapplied::LAST_APPLIED_ANNOTATION;
 pub use managers::{
     is_reset, managed_fields_of, set_managed_fields, sort_entries, ManagedFieldsEntry,
