@@ -425,25 +425,52 @@ fn create(api: &Arc<Api>, req: &Request, rt: &ResourceType, t: &Target) -> Resul
     if rt.namespaced && t.namespace.is_none() {
         return Err(ApiError::no_route());
     }
-    let name =
-        object::prepare_create(&mut obj, rt, t.namespace.as_deref(), jiff::Timestamp::now())?;
+    let (name, warnings) = prepare_new(api, rt, t, &mut obj, fv)?;
+    super::ssa::track(api, req, rt, None, &mut obj, None)?;
+    store_created(api, rt, t, &name, obj, dry, warnings)
+}
+
+/// Everything a new object goes through before it is stored: server metadata, namespace
+/// checks and defaults, CRD checks, built-in defaults, admission. Returns its name and the
+/// warnings to send.
+pub(super) fn prepare_new(
+    api: &Arc<Api>,
+    rt: &ResourceType,
+    t: &Target,
+    obj: &mut Value,
+    fv: FieldValidation,
+) -> Result<(String, Vec<String>), ApiError> {
+    let name = object::prepare_create(obj, rt, t.namespace.as_deref(), jiff::Timestamp::now())?;
     if let Some(ns) = &t.namespace {
         check_namespace_open(api, ns, rt, &name)?;
     }
     if rt.group.is_empty() && rt.plural == "namespaces" {
-        default_namespace(&mut obj, &name);
+        default_namespace(obj, &name);
     }
     if custom::is_crd(rt) {
-        custom::prepare_crd(&mut obj)?;
+        custom::prepare_crd(obj)?;
     }
     if !rt.custom {
-        crate::builtin::apply_defaults(rt, &mut obj);
+        crate::builtin::apply_defaults(rt, obj);
     }
-    let warnings = admit(rt, &mut obj, fv, false)?;
-    super::ssa::track(api, req, rt, None, &mut obj, None)?;
-    let subject = rt.subject(&name);
+    let warnings = admit(rt, obj, fv, false)?;
+    Ok((name, warnings))
+}
+
+/// Stores a prepared new object (unless dry-run), runs what follows a create (namespace
+/// content, CRD establishment) and answers 201.
+pub(super) fn store_created(
+    api: &Arc<Api>,
+    rt: &ResourceType,
+    t: &Target,
+    name: &str,
+    obj: Value,
+    dry: bool,
+    warnings: Vec<String>,
+) -> Result<Reply, ApiError> {
+    let subject = rt.subject(name);
     let mut result = None;
-    let stored = api.store.write(&rt.key(), &key(t, &name), |current, _| {
+    let stored = api.store.write(&rt.key(), &key(t, name), |current, _| {
         if current.is_some() {
             return Err(ApiError::already_exists(&subject));
         }
@@ -458,10 +485,10 @@ fn create(api: &Arc<Api>, req: &Request, rt: &ResourceType, t: &Target) -> Resul
     }
     let created = result.ok_or_else(|| ApiError::internal("create produced no object"))?;
     if !dry && rt.group.is_empty() && rt.plural == "namespaces" {
-        populate_namespace(api, &name);
+        populate_namespace(api, name);
     }
     if !dry && custom::is_crd(rt) {
-        custom::establish(api, &name);
+        custom::establish(api, name);
     }
     let mut created = present(created, rt);
     if dry {

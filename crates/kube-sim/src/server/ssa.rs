@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use super::custom::{self, FieldValidation};
 use super::handlers::{
-    admit, builtin_update, check_namespace_open, dry_run, key, present, write_existing,
+    admit, builtin_update, dry_run, key, prepare_new, store_created, write_existing,
 };
 use super::path::Target;
 use super::types::SchemaTypes;
@@ -15,7 +15,6 @@ use crate::apply::{self, ApplyError, TypeInfo, Untyped};
 use crate::object::{self, meta_str};
 use crate::resource::ResourceType;
 use crate::status::ApiError;
-use crate::store::Write;
 
 /// The field manager of a request: `fieldManager`, else the User-Agent up to its first `/`.
 fn manager(req: &Request, options: &str) -> Result<String, ApiError> {
@@ -237,48 +236,7 @@ fn create_by_apply(
         }
         _ => obj["metadata"]["name"] = json!(name),
     }
-    let created = object::prepare_create(&mut obj, rt, t.namespace.as_deref(), now)?;
-    if let Some(ns) = &t.namespace {
-        check_namespace_open(api, ns, rt, &created)?;
-    }
-    if custom::is_crd(rt) {
-        custom::prepare_crd(&mut obj)?;
-    }
-    if !rt.custom {
-        crate::builtin::apply_defaults(rt, &mut obj);
-    }
-    let warnings = admit(rt, &mut obj, fv, false)?;
+    let (_, warnings) = prepare_new(api, rt, t, &mut obj, fv)?;
     apply::set_managed_fields(&mut obj, &entries);
-    if rt.group.is_empty() && rt.plural == "namespaces" {
-        obj["spec"]["finalizers"] = json!(["kubernetes"]);
-        obj["status"] = json!({"phase": "Active"});
-        obj["metadata"]["labels"]["kubernetes.io/metadata.name"] = json!(name);
-    }
-    let subject = rt.subject(name);
-    let mut result = None;
-    let stored = api.store.write(&rt.key(), &key(t, name), |current, _| {
-        if current.is_some() {
-            return Err(ApiError::already_exists(&subject));
-        }
-        if dry {
-            result = Some(obj.clone());
-            return Ok(Write::Keep);
-        }
-        Ok(Write::Put(obj.clone()))
-    })?;
-    if stored.is_some() {
-        result = stored;
-    }
-    let created_obj = result.ok_or_else(|| ApiError::internal("apply produced no object"))?;
-    if !dry && rt.group.is_empty() && rt.plural == "namespaces" {
-        super::handlers::populate_namespace(api, name);
-    }
-    if !dry && custom::is_crd(rt) {
-        custom::establish(api, name);
-    }
-    Ok(Reply::Json {
-        code: 201,
-        body: present(created_obj, rt),
-        warnings,
-    })
+    store_created(api, rt, t, name, obj, dry, warnings)
 }
