@@ -69,6 +69,13 @@ impl Catalog {
             .respond(path, hash)
     }
 
+    /// `GET /openapi/v2`: the Swagger 2.0 document as JSON or gnostic protobuf.
+    pub fn openapi_v2(&self, protobuf: bool) -> Option<Vec<u8>> {
+        let docs = self.openapi.read().unwrap_or_else(|p| p.into_inner());
+        let body = docs.v2_body(protobuf);
+        (!body.is_empty()).then(|| body.to_vec())
+    }
+
     /// The resource type served at `/apis/<group>/<version>/<plural>`.
     pub fn resolve(&self, group: &str, version: &str, plural: &str) -> Option<ResourceType> {
         let reg = self.registry();

@@ -16,6 +16,8 @@ pub mod model;
 mod params;
 mod paths;
 pub mod schema;
+mod v2;
+mod v2_proto;
 
 pub use document::group_version_document;
 use document::root_document;
@@ -23,6 +25,7 @@ use document::root_document;
 pub use crd::{cr_schema_set, cr_schemas, crd_document, crd_schema_name};
 pub use model::{field_patch_meta, patch_meta, ListType, MapType, PatchMeta, Schema, Shape};
 pub use schema::{builtin_schemas, try_builtin_schemas, LoadError, SchemaSet};
+pub use v2::{negotiate as negotiate_v2, SwaggerCache};
 
 /// One served document: its JSON bytes and hash.
 #[derive(Debug, Clone)]
@@ -78,6 +81,8 @@ pub enum OpenApiResponse {
 #[derive(Debug, Clone, Default)]
 pub struct OpenApiV3 {
     docs: BTreeMap<String, Doc>,
+    /// The v2 document built from `docs`, reset when they change.
+    v2: Arc<SwaggerCache>,
 }
 
 impl OpenApiV3 {
@@ -159,7 +164,11 @@ impl OpenApiV3 {
             }
         }
         self.docs = docs;
-        before != self.hashes()
+        let changed = before != self.hashes();
+        if changed {
+            self.v2 = Arc::default();
+        }
+        changed
     }
 
     fn hashes(&self) -> Vec<(String, String)> {

@@ -154,7 +154,29 @@ impl Api {
                 }
             }
             path::Route::OpenApiV3(_) => self.openapi(&req),
-            path::Route::OpenApiV2 | path::Route::Unknown => ApiError::no_route().into(),
+            path::Route::OpenApiV2 => {
+                let accept = req.headers.get("accept").and_then(|v| v.to_str().ok());
+                match crate::openapi::negotiate_v2(accept) {
+                    Some((protobuf, content_type)) => match self.catalog.openapi_v2(protobuf) {
+                        Some(body) => Reply::Raw {
+                            code: 200,
+                            content_type,
+                            body,
+                            headers: vec![("vary", "Accept".to_owned())],
+                        },
+                        None => ApiError::no_route().into(),
+                    },
+                    None => Reply::Json {
+                        code: 406,
+                        body: json!({"kind": "Status", "apiVersion": "v1", "metadata": {},
+                            "status": "Failure", "reason": "NotAcceptable", "code": 406,
+                            "message": "only the following media types are accepted: \
+                                application/json, application/com.github.proto-openapi.spec.v2@v1.0+protobuf"}),
+                        warnings: Vec::new(),
+                    },
+                }
+            }
+            path::Route::Unknown => ApiError::no_route().into(),
         }
     }
 
