@@ -87,6 +87,39 @@ pub(crate) fn create(
         .flatten()
 }
 
+/// Records a core/v1 Event about `involved`, as the component that acted would.
+pub(crate) fn event(
+    api: &Arc<Api>,
+    involved: &Value,
+    component: &str,
+    event_type: &str,
+    reason: &str,
+    message: String,
+) {
+    let Some(ns) = meta_str(involved, "namespace") else {
+        return;
+    };
+    let name = meta_str(involved, "name").unwrap_or_default();
+    let stamp = now();
+    let nanos = jiff::Timestamp::now().as_nanosecond();
+    create(
+        api,
+        "",
+        "v1",
+        "events",
+        json!({
+            "apiVersion": "v1", "kind": "Event",
+            "metadata": {"name": format!("{name}.{nanos:x}"), "namespace": ns},
+            "involvedObject": {"kind": involved["kind"], "namespace": ns, "name": name,
+                "uid": meta_str(involved, "uid"), "apiVersion": involved["apiVersion"],
+                "resourceVersion": meta_str(involved, "resourceVersion")},
+            "reason": reason, "message": message, "type": event_type,
+            "source": {"component": component}, "firstTimestamp": stamp, "lastTimestamp": stamp, "count": 1,
+            "reportingComponent": component, "reportingInstance": "",
+        }),
+    );
+}
+
 /// Deletes an object a controller no longer wants.
 pub(crate) fn delete(api: &Arc<Api>, resource: &ResourceKey, obj: &Value) {
     crate::lifecycle::remove_stored(api, resource, obj);

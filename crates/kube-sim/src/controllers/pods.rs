@@ -2,7 +2,9 @@
 
 use serde_json::{json, Value};
 
-use super::{key, now, object_key, set_status, FAIL_ANNOTATION, NODE_NAME};
+use std::sync::Arc;
+
+use super::{event, key, now, object_key, set_status, FAIL_ANNOTATION, NODE_NAME};
 use crate::object::meta_str;
 use crate::server::Api;
 
@@ -61,10 +63,112 @@ pub(crate) fn phase(pod: &Value) -> &str {
         .unwrap_or("Pending")
 }
 
+/// The events of a Pod's first run: scheduling, then the image and the container.
+fn announce(api: &Arc<Api>, pod: &Value) {
+    let ns = meta_str(pod, "namespace").unwrap_or_default();
+    let name = meta_str(pod, "name").unwrap_or_default();
+    let image = pod
+        .pointer("/spec/containers/0/image")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    let container = pod
+        .pointer("/spec/containers/0/name")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    match outcome(pod) {
+        Outcome::Unschedulable => {
+            event(
+                api,
+                pod,
+                "default-scheduler",
+                "Warning",
+                "FailedScheduling",
+                "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector."
+                    .into(),
+            );
+            return;
+        }
+        _ => event(
+            api,
+            pod,
+            "default-scheduler",
+            "Normal",
+            "Scheduled",
+            format!("Successfully assigned {ns}/{name} to {NODE_NAME}"),
+        ),
+    }
+    match outcome(pod) {
+        Outcome::ImagePullBackOff => {
+            event(
+                api,
+                pod,
+                "kubelet",
+                "Warning",
+                "Failed",
+                format!("Failed to pull image \"{image}\": image not found"),
+            );
+            event(
+                api,
+                pod,
+                "kubelet",
+                "Normal",
+                "BackOff",
+                format!("Back-off pulling image \"{image}\""),
+            );
+        }
+        out => {
+            event(
+                api,
+                pod,
+                "kubelet",
+                "Normal",
+                "Pulled",
+                format!("Container image \"{image}\" already present on machine"),
+            );
+            event(
+                api,
+                pod,
+                "kubelet",
+                "Normal",
+                "Created",
+                format!("Created container: {container}"),
+            );
+            event(
+                api,
+                pod,
+                "kubelet",
+                "Normal",
+                "Started",
+                format!("Started container {container}"),
+            );
+            if out == Outcome::CrashLoopBackOff {
+                event(
+                    api,
+                    pod,
+                    "kubelet",
+                    "Warning",
+                    "BackOff",
+                    format!("Back-off restarting failed container {container} in pod {name}"),
+                );
+            }
+        }
+    }
+}
+
 /// Writes the status a kubelet would report for the Pod.
-pub(crate) fn kubelet(api: &Api, pod: &Value) {
+pub(crate) fn kubelet(api: &Arc<Api>, pod: &Value) {
     if meta_str(pod, "deletionTimestamp").is_some() {
         return;
+    }
+    // Events may carry a stale copy: decide on the stored Pod.
+    let Some(stored) = api.store.get(&key("", "pods"), &object_key(pod)) else {
+        return;
+    };
+    let pod = &stored;
+    if pod.pointer("/status/phase").is_none() {
+        announce(api, pod);
     }
     // Keep the first transition time so repeated reconciles change nothing.
     let since = pod

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use serde_json::{json, Value};
 
 use super::pods::{is_ready, phase};
-use super::{create, delete, key, now, object_key, owned, owner_ref, set_status};
+use super::{create, delete, event, key, now, object_key, owned, owner_ref, set_status};
 use crate::object::meta_str;
 use crate::server::Api;
 use crate::store::Write;
@@ -136,6 +136,14 @@ pub(crate) fn deployment(api: &Arc<Api>, d: &Value) {
             .cloned()
             .unwrap_or(json!({}));
         labels["pod-template-hash"] = json!(hash);
+        event(
+            api,
+            d,
+            "deployment-controller",
+            "Normal",
+            "ScalingReplicaSet",
+            format!("Scaled up replica set {rs_name} from 0 to {want}"),
+        );
         create(
             api,
             "apps",
@@ -234,13 +242,19 @@ fn scale_pods(
     if have < want {
         for i in have..want {
             let name = name_of(i).map_or(Value::Null, Value::String);
-            create(
-                api,
-                "",
-                "v1",
-                "pods",
-                pod_from_template(owner, template, name, extra_labels(i)),
-            );
+            let pod = pod_from_template(owner, template, name, extra_labels(i));
+            if let Some(pod) = create(api, "", "v1", "pods", pod) {
+                let component = match owner["kind"].as_str() {
+                    Some("StatefulSet") => "statefulset-controller",
+                    Some("DaemonSet") => "daemonset-controller",
+                    _ => "replicaset-controller",
+                };
+                let created = format!(
+                    "Created pod: {}",
+                    meta_str(&pod, "name").unwrap_or_default()
+                );
+                event(api, owner, component, "Normal", "SuccessfulCreate", created);
+            }
         }
     } else {
         for pod in pods.iter().skip(want as usize) {
@@ -338,13 +352,21 @@ pub(crate) fn job(api: &Arc<Api>, job: &Value) {
         && pods.len() as u64 <= succeeded + failed
         && (pods.len() as u64) < completions + backoff + 1
     {
-        create(
-            api,
-            "",
-            "v1",
-            "pods",
-            pod_from_template(job, &template, Value::Null, labels),
-        );
+        let pod = pod_from_template(job, &template, Value::Null, labels);
+        if let Some(pod) = create(api, "", "v1", "pods", pod) {
+            let created = format!(
+                "Created pod: {}",
+                meta_str(&pod, "name").unwrap_or_default()
+            );
+            event(
+                api,
+                job,
+                "job-controller",
+                "Normal",
+                "SuccessfulCreate",
+                created,
+            );
+        }
     }
     let since = job
         .pointer("/status/startTime")
@@ -353,6 +375,29 @@ pub(crate) fn job(api: &Arc<Api>, job: &Value) {
         .unwrap_or_else(now);
     let mut status = json!({"startTime": since, "active": pods.len() as u64 - failed - succeeded,
         "succeeded": succeeded, "failed": failed, "ready": 0, "terminating": 0, "uncountedTerminatedPods": {}});
+    let was_finished = job
+        .pointer("/status/conditions")
+        .and_then(Value::as_array)
+        .is_some_and(|c| !c.is_empty());
+    if !was_finished && succeeded >= completions {
+        event(
+            api,
+            job,
+            "job-controller",
+            "Normal",
+            "Completed",
+            "Job completed".into(),
+        );
+    } else if !was_finished && failed > backoff {
+        event(
+            api,
+            job,
+            "job-controller",
+            "Warning",
+            "BackoffLimitExceeded",
+            "Job has reached the specified backoff limit".into(),
+        );
+    }
     if succeeded >= completions {
         status["completionTime"] = json!(since);
         status["conditions"] = json!([

@@ -97,6 +97,41 @@ async fn deployments_roll_out_through_replicasets_and_pods() {
         .iter()
         .all(|p| p.status.as_ref().unwrap().phase.as_deref() == Some("Running")));
 
+    // The controllers report what they did as Events.
+    let events: Api<k8s_openapi::api::core::v1::Event> = Api::namespaced(client.clone(), "default");
+    let reasons: Vec<String> = events
+        .list(&ListParams::default())
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .filter_map(|e| e.reason)
+        .collect();
+    for reason in [
+        "ScalingReplicaSet",
+        "SuccessfulCreate",
+        "Scheduled",
+        "Pulled",
+        "Created",
+        "Started",
+    ] {
+        assert!(
+            reasons.iter().any(|r| r == reason),
+            "no {reason} event in {reasons:?}"
+        );
+    }
+    let pod_events = events
+        .list(&ListParams::default().fields("involvedObject.kind=Pod,reason=Scheduled"))
+        .await
+        .unwrap()
+        .items;
+    assert_eq!(pod_events.len(), 2);
+    assert!(pod_events[0]
+        .message
+        .as_deref()
+        .unwrap_or_default()
+        .contains("Successfully assigned default/web-"));
+
     // The scale subresource changes replicas; the simulation follows.
     let scale = deployments.get_scale("web").await.unwrap();
     assert_eq!(scale.spec.as_ref().and_then(|s| s.replicas), Some(2));
