@@ -248,6 +248,45 @@ impl Store {
             .collect()
     }
 
+    /// The objects of a resource as they were at resourceVersion `rv` (for continuing a
+    /// paged list on its first page's snapshot), or None when the log no longer reaches back
+    /// that far.
+    pub fn list_at(
+        &self,
+        resource: &ResourceKey,
+        namespace: Option<&str>,
+        rv: u64,
+    ) -> Option<Vec<Value>> {
+        let inner = self.lock();
+        if rv < inner.compacted {
+            return None;
+        }
+        let mut state: BTreeMap<ObjectKey, Value> =
+            inner.objects.get(resource).cloned().unwrap_or_default();
+        for e in inner.log.iter().rev().take_while(|e| e.rv > rv) {
+            if &e.resource != resource {
+                continue;
+            }
+            let key = (
+                e.namespace.clone(),
+                crate::object::meta_str(&e.object, "name")
+                    .unwrap_or_default()
+                    .to_owned(),
+            );
+            match &e.old {
+                Some(old) => state.insert(key, old.clone()),
+                None => state.remove(&key),
+            };
+        }
+        Some(
+            state
+                .into_iter()
+                .filter(|((ns, _), _)| namespace.is_none_or(|n| n == ns))
+                .map(|(_, v)| v)
+                .collect(),
+        )
+    }
+
     /// Resources that have objects in `namespace`, with their counts.
     pub fn namespace_contents(&self, namespace: &str) -> Vec<(ResourceKey, usize)> {
         let inner = self.lock();
@@ -580,6 +619,44 @@ mod tests {
             Store::open(dir.path(), 2),
             Err(PersistError::Corrupt { line: 1, .. })
         ));
+    }
+
+    #[test]
+    fn lists_at_an_older_resource_version() {
+        let store = Store::new(100, 10);
+        put(&store, "a", "x", "1");
+        put(&store, "a", "y", "1");
+        put(&store, "a", "x", "2");
+        store
+            .write::<()>(&cm(), &("a".into(), "y".into()), |_, _| Ok(Write::Delete))
+            .unwrap();
+        put(&store, "a", "z", "1");
+        let at = |rv| -> Vec<(String, String)> {
+            store
+                .list_at(&cm(), Some("a"), rv)
+                .unwrap()
+                .iter()
+                .map(|o| {
+                    (
+                        o["metadata"]["name"].as_str().unwrap().to_owned(),
+                        o["data"]["k"].as_str().unwrap().to_owned(),
+                    )
+                })
+                .collect()
+        };
+        assert_eq!(
+            at(102),
+            [("x".into(), "1".into()), ("y".into(), "1".into())]
+        );
+        assert_eq!(
+            at(103),
+            [("x".into(), "2".into()), ("y".into(), "1".into())]
+        );
+        assert_eq!(
+            at(105),
+            [("x".into(), "2".into()), ("z".into(), "1".into())]
+        );
+        assert!(store.list_at(&cm(), None, 50).is_none());
     }
 
     #[tokio::test]

@@ -297,17 +297,41 @@ fn selectors(req: &Request, rt: &ResourceType) -> Result<Selectors, ApiError> {
 
 fn list(api: &Api, req: &Request, rt: &ResourceType, t: &Target) -> Result<Reply, ApiError> {
     let selectors = selectors(req, rt)?;
-    let (items, rv) = api.store.list(&rt.key(), t.namespace.as_deref());
+    // A continued list reads the snapshot of its first page (spec §2.15).
+    let continued = match req.query.get("continue") {
+        Some(token) => {
+            if req.query.get("resourceVersion").is_some()
+                || req.query.get("resourceVersionMatch").is_some()
+            {
+                return Err(ApiError::invalid_options(
+                    "ListOptions",
+                    "resourceVersion",
+                    "Forbidden: specifying resource version is not allowed when using continue",
+                ));
+            }
+            Some(decode_continue(token).ok_or_else(|| {
+                ApiError::bad_request("continue key is not valid: invalid format")
+            })?)
+        }
+        None => None,
+    };
+    let (items, rv) = match &continued {
+        Some((snapshot, _)) => {
+            let items = api.store.list_at(&rt.key(), t.namespace.as_deref(), *snapshot).ok_or_else(|| {
+                ApiError::expired("The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.")
+            })?;
+            (items, *snapshot)
+        }
+        None => api.store.list(&rt.key(), t.namespace.as_deref()),
+    };
     let mut items: Vec<Value> = items
         .into_iter()
         .filter(|o| selectors.matches(o))
         .map(|o| present(o, rt))
         .collect();
     let mut metadata = json!({"resourceVersion": rv.to_string()});
-    if let Some(token) = req.query.get("continue") {
-        let start = decode_continue(token)
-            .ok_or_else(|| ApiError::bad_request("continue key is not valid: invalid format"))?;
-        items.retain(|o| item_key(o) > start);
+    if let Some((_, start)) = &continued {
+        items.retain(|o| item_key(o) > *start);
     }
     if let Some(limit) = req
         .query
@@ -319,7 +343,7 @@ fn list(api: &Api, req: &Request, rt: &ResourceType, t: &Target) -> Result<Reply
             let remaining = items.len() - limit;
             items.truncate(limit);
             let last = items.last().map(item_key).unwrap_or_default();
-            metadata["continue"] = json!(encode_continue(&last));
+            metadata["continue"] = json!(encode_continue(rv, &last));
             metadata["remainingItemCount"] = json!(remaining);
         }
     }
@@ -349,12 +373,15 @@ fn item_key(o: &Value) -> String {
     )
 }
 
-/// Continue tokens are opaque to clients: hex of the last returned key.
-fn encode_continue(last: &str) -> String {
-    last.bytes().map(|b| format!("{b:02x}")).collect()
+/// Continue tokens are opaque to clients: hex of `<list resourceVersion>/<last key>`.
+fn encode_continue(rv: u64, last: &str) -> String {
+    format!("{rv}/{last}")
+        .bytes()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
-fn decode_continue(token: &str) -> Option<String> {
+fn decode_continue(token: &str) -> Option<(u64, String)> {
     if !token.len().is_multiple_of(2) {
         return None;
     }
@@ -366,7 +393,9 @@ fn decode_continue(token: &str) -> Option<String> {
                 .and_then(|h| u8::from_str_radix(h, 16).ok())
         })
         .collect();
-    String::from_utf8(bytes?).ok()
+    let text = String::from_utf8(bytes?).ok()?;
+    let (rv, last) = text.split_once('/')?;
+    Some((rv.parse().ok()?, last.to_owned()))
 }
 
 /// Parses a request body as JSON or YAML.
@@ -1066,8 +1095,8 @@ mod tests {
 
     #[test]
     fn continue_tokens_round_trip() {
-        let t = encode_continue("demo/cm-1");
-        assert_eq!(decode_continue(&t).as_deref(), Some("demo/cm-1"));
+        let t = encode_continue(120, "demo/cm-1");
+        assert_eq!(decode_continue(&t), Some((120, "demo/cm-1".to_owned())));
         assert_eq!(decode_continue("zz"), None);
         assert_eq!(decode_continue("abc"), None);
     }

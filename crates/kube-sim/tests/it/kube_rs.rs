@@ -490,3 +490,32 @@ async fn https_with_a_separate_ca_works_for_kube_rs() {
         Api::namespaced(kube::Client::try_from(config).unwrap(), "default");
     assert!(from_file.get_opt("over-tls").await.unwrap().is_some());
 }
+
+#[tokio::test]
+async fn continued_lists_read_the_first_page_snapshot() {
+    let sim = start().await;
+    let api: Api<ConfigMap> = Api::namespaced(sim.client().unwrap(), "default");
+    for name in ["a", "b", "c"] {
+        api.create(&PostParams::default(), &cm(name, &[]))
+            .await
+            .unwrap();
+    }
+    let first = api.list(&ListParams::default().limit(1)).await.unwrap();
+    assert_eq!(first.items[0].name_any(), "a");
+    let token = first.metadata.continue_.clone().unwrap();
+    // Changes after the first page do not show up in the rest of the list.
+    api.delete("b", &DeleteParams::default()).await.unwrap();
+    api.create(&PostParams::default(), &cm("bb", &[]))
+        .await
+        .unwrap();
+    let rest = api
+        .list(&ListParams::default().continue_token(&token))
+        .await
+        .unwrap();
+    let names: Vec<String> = rest.items.iter().map(|c| c.name_any()).collect();
+    assert_eq!(names, ["b", "c", "kube-root-ca.crt"]);
+    assert_eq!(
+        rest.metadata.resource_version,
+        first.metadata.resource_version
+    );
+}
