@@ -62,7 +62,7 @@ pub fn go_float_v(f: f64) -> String {
 }
 
 /// A float as Go's `encoding/json` writes it.
-fn go_json_float(f: f64) -> String {
+pub fn go_float_json(f: f64) -> String {
     let abs = f.abs();
     if abs != 0.0 && !(1e-6..1e21).contains(&abs) {
         let sci = format!("{f:e}");
@@ -78,7 +78,7 @@ fn go_json_float(f: f64) -> String {
 fn go_json_number(n: &Number) -> String {
     match num(n) {
         Num::Int(i) => i.to_string(),
-        Num::Float(f) => go_json_float(f),
+        Num::Float(f) => go_float_json(f),
     }
 }
 

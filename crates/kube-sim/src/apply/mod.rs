@@ -61,7 +61,7 @@
 
 mod conflict;
 mod fieldset;
-mod gofmt;
+pub(crate) mod gofmt;
 mod lastapplied;
 mod managers;
 mod merge;

@@ -1,7 +1,8 @@
 use serde_json::json;
 
-use super::fielderr::{go_float_json, go_float_v, go_quote, go_value};
+use super::fielderr::{go_float_v, go_quote, go_value};
 use super::*;
+use crate::apply::gofmt::go_float_json;
 
 fn cause(field: &str, message: &str) -> Cause {
     Cause {
