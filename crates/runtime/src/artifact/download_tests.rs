@@ -203,9 +203,15 @@ async fn retries_server_errors() {
 
 #[tokio::test]
 async fn retries_connection_errors() {
+    // A server that hangs up on every connection. (Keeping the listener bound, rather than
+    // using a closed port, stops a parallel test's server from being handed the same port.)
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/a.tgz", listener.local_addr().unwrap());
-    drop(listener);
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            drop(socket);
+        }
+    });
     let (_, digest) = artifact();
     let err = fetch(&url, &digest, &UntarLimits::default())
         .await
