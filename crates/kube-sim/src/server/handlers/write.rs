@@ -353,22 +353,31 @@ pub(crate) fn update(
     let new = decode_body(req, rt)?;
     write_existing(api, rt, t, name, dry, |old| {
         let mut new = new.clone();
-        object::prepare_update(old, &mut new, rt, status)?;
-        builtin_update(rt, old, &mut new)?;
-        if custom::is_crd(rt) {
-            custom::prepare_crd(&mut new)?;
-        }
-        let warnings = admit(rt, &mut new, fv, status)?;
-        crate::server::ssa::track(
-            api,
-            req,
-            rt,
-            Some(old),
-            &mut new,
-            status.then_some("status"),
-        )?;
+        let warnings = prepare_changed(api, req, rt, old, &mut new, fv, status)?;
         Ok((new, warnings))
     })
+}
+
+/// Everything a changed object goes through before it replaces `old` (update rules,
+/// built-in defaults and immutability, CRD checks, admission, managedFields as an Update).
+/// Returns the warnings to send.
+pub(crate) fn prepare_changed(
+    api: &Arc<Api>,
+    req: &Request,
+    rt: &ResourceType,
+    old: &Value,
+    new: &mut Value,
+    fv: FieldValidation,
+    status: bool,
+) -> Result<Vec<String>, ApiError> {
+    object::prepare_update(old, new, rt, status)?;
+    builtin_update(rt, old, new)?;
+    if custom::is_crd(rt) {
+        custom::prepare_crd(new)?;
+    }
+    let warnings = admit(rt, new, fv, status)?;
+    crate::server::ssa::track(api, req, rt, Some(old), new, status.then_some("status"))?;
+    Ok(warnings)
 }
 
 pub(crate) fn patch(
@@ -414,20 +423,7 @@ pub(crate) fn patch(
     };
     write_existing(api, rt, t, name, dry, |old| {
         let mut new = apply_patch(kind, rt, old, &patch)?;
-        object::prepare_update(old, &mut new, rt, status)?;
-        builtin_update(rt, old, &mut new)?;
-        if custom::is_crd(rt) {
-            custom::prepare_crd(&mut new)?;
-        }
-        let warnings = admit(rt, &mut new, fv, status)?;
-        crate::server::ssa::track(
-            api,
-            req,
-            rt,
-            Some(old),
-            &mut new,
-            status.then_some("status"),
-        )?;
+        let warnings = prepare_changed(api, req, rt, old, &mut new, fv, status)?;
         Ok((new, warnings))
     })
 }
