@@ -46,7 +46,10 @@ fn stub() -> Stub {
 }
 
 fn ferroflux(stub: &Stub, args: &[&str]) -> (bool, String, String) {
-    let dir = std::env::temp_dir().join(format!("ferroflux-cli-{}", std::process::id()));
+    // One directory per call: tests run in parallel, each with its own stub server.
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let dir = std::env::temp_dir().join(format!("ferroflux-cli-{}-{call}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_ferroflux"))
         .args(args)
